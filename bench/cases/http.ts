@@ -1,0 +1,120 @@
+// HTTP cases: throughput at concurrency 32 and latency one request at a time, for direct, bare
+// http-proxy, doubletap at 0 / 10 % / 100 % replay, and nginx. One upstream process for all cases so
+// ratios compare like with like; each proxy in its own process so its CPU is its own.
+import { startNginx, NGINX } from '../lib/nginx';
+import { runLoad, WRK, type LoadResult } from '../lib/load';
+import { cpuSeconds, sleep, startTs, type Child } from '../lib/proc';
+
+export interface HttpCaseResult {
+  id: string;
+  label: string;
+  skipped?: string;
+  load?: LoadResult;
+  /** CPU µs the proxy process spent per client request (undefined for direct). */
+  proxyCpuUs?: number;
+  upstreamCpuUs?: number;
+  /** Requests the upstream received per client request (1.1 at 10 % replay). */
+  upstreamPerRequest?: number;
+  /** Every round's numbers (the fields above are the median round's; proxyCpuUs is the median). */
+  rounds?: Array<{ rps: number; proxyCpuUs?: number }>;
+}
+
+export interface LatencyResult {
+  id: string;
+  label: string;
+  load: LoadResult;
+}
+
+interface Target {
+  id: string;
+  label: string;
+  start(upstream: string): Promise<Child | undefined>;
+}
+
+const replay = (fraction: number) => JSON.stringify([{ name: 'orders', match: { method: 'POST', path: '/**' }, fraction, faults: [{ kind: 'replay' }] }]);
+const doubletap = (fraction: number) => (up: string) => startTs('bench/servers/doubletap-proxy.ts', ['--upstream', up, '--rules', replay(fraction)]);
+
+export const HTTP_TARGETS: Target[] = [
+  { id: 'direct', label: 'direct to upstream', start: async () => undefined },
+  { id: 'http-proxy', label: 'bare http-proxy (keep-alive)', start: (up) => startTs('bench/servers/bare-proxy.ts', ['--upstream', up]) },
+  { id: 'doubletap-0', label: 'doubletap, fraction 0', start: doubletap(0) },
+  { id: 'doubletap-10', label: 'doubletap, 10% replay', start: doubletap(0.1) },
+  { id: 'doubletap-100', label: 'doubletap, 100% replay', start: doubletap(1) },
+  { id: 'nginx', label: 'nginx (native reference)', start: (up) => startNginx(up) },
+];
+export const LATENCY_TARGETS = ['direct', 'http-proxy', 'doubletap-0'];
+
+export interface HttpBenchOptions {
+  seconds: number;
+  warmupSeconds: number;
+  latencySeconds: number;
+  connections: number;
+  rounds: number;
+  log: (line: string) => void;
+}
+
+export async function runHttpBench(o: HttpBenchOptions): Promise<{ throughput: HttpCaseResult[]; latency: LatencyResult[] }> {
+  const upstream = await startTs('bench/servers/upstream.ts');
+  const rounds = new Map<string, HttpCaseResult[]>();
+  const lats = new Map<string, LatencyResult[]>();
+  try {
+    // Several rounds over all targets, interleaved, so a burst of noise from other processes on the
+    // machine hits one round of every case rather than all of one case; the median round is reported.
+    for (let round = 0; round < o.rounds; round++) {
+      for (const t of HTTP_TARGETS) {
+        const { tp, lat } = await measureTarget(t, upstream, o, round);
+        rounds.set(t.id, [...(rounds.get(t.id) ?? []), tp]);
+        if (lat) lats.set(t.id, [...(lats.get(t.id) ?? []), lat]);
+      }
+    }
+  } finally {
+    await upstream.stop();
+  }
+  const throughput = HTTP_TARGETS.map((t) => {
+    const rs = rounds.get(t.id)!;
+    if (rs[0].skipped) return rs[0];
+    const mid = median(rs, (r) => r.load!.rps);
+    const cpu = rs.every((r) => r.proxyCpuUs !== undefined) ? medianOf(rs.map((r) => r.proxyCpuUs!)) : undefined;
+    return { ...mid, proxyCpuUs: cpu, rounds: rs.map((r) => ({ rps: r.load!.rps, proxyCpuUs: r.proxyCpuUs })) };
+  });
+  const latency = LATENCY_TARGETS.filter((id) => lats.has(id)).map((id) => median(lats.get(id)!, (l) => l.load.p50Ms));
+  return { throughput, latency };
+}
+
+async function measureTarget(t: Target, upstream: Child, o: HttpBenchOptions, round: number): Promise<{ tp: HttpCaseResult; lat?: LatencyResult }> {
+  if (t.id === 'nginx' && !NGINX) return { tp: { id: t.id, label: t.label, skipped: 'nginx not installed' } };
+  const proxy = await t.start(upstream.url);
+  try {
+    const url = (proxy?.url ?? upstream.url) + '/orders';
+    if (o.warmupSeconds > 0) await runLoad({ url, connections: o.connections, seconds: o.warmupSeconds, nonce: `warm${round}-${t.id}` });
+    await sleep(200); // let the warm-up's last requests (and copies) land
+    const up0 = await upstream.ask<{ requests: number }>('stats');
+    const upCpu0 = cpuSeconds(upstream.pid);
+    const cpu0 = proxy ? cpuSeconds(proxy.pid) : 0;
+    const load = await runLoad({ url, connections: o.connections, seconds: o.seconds, nonce: `r${round}-${t.id}` });
+    const cpu1 = proxy ? cpuSeconds(proxy.pid) : 0;
+    const upCpu1 = cpuSeconds(upstream.pid);
+    await sleep(200); // copies may still be in flight when the generator stops
+    const up1 = await upstream.ask<{ requests: number }>('stats');
+    const tp: HttpCaseResult = {
+      id: t.id, label: t.label, load,
+      proxyCpuUs: proxy ? ((cpu1 - cpu0) * 1e6) / load.requests : undefined,
+      upstreamCpuUs: ((upCpu1 - upCpu0) * 1e6) / load.requests,
+      upstreamPerRequest: (up1.requests - up0.requests) / load.requests,
+    };
+    o.log(`  [${round + 1}/${o.rounds}] ${t.id}: ${load.rps.toFixed(0)} req/s, p50 ${load.p50Ms.toFixed(2)} ms, p99 ${load.p99Ms.toFixed(2)} ms, proxy CPU ${tp.proxyCpuUs?.toFixed(0) ?? '-'} µs/req, upstream x${tp.upstreamPerRequest!.toFixed(3)}, errors ${load.errors}`);
+    if (!LATENCY_TARGETS.includes(t.id)) return { tp };
+    const one = await runLoad({ url, connections: 1, seconds: o.latencySeconds, nonce: `lat${round}-${t.id}` });
+    o.log(`  [${round + 1}/${o.rounds}] ${t.id} one at a time: p50 ${one.p50Ms.toFixed(3)} ms, p99 ${one.p99Ms.toFixed(3)} ms`);
+    return { tp, lat: { id: t.id, label: t.label, load: one } };
+  } finally {
+    await proxy?.stop();
+  }
+}
+
+function median<T>(xs: T[], key: (x: T) => number): T {
+  return [...xs].sort((a, b) => key(a) - key(b))[Math.floor((xs.length - 1) / 2)];
+}
+const medianOf = (xs: number[]) => median(xs, (x) => x);
+
+export const loadTool = (): string => (WRK ? 'wrk' : 'autocannon');

@@ -1,0 +1,115 @@
+// Child processes for the benchmark: every server under test runs in its own process so its CPU and
+// memory are attributable. CPU and RSS come from /proc (works the same for Node and nginx).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export const ROOT = resolve(__dirname, '../..');
+const CLK_TCK = 100; // Linux USER_HZ: /proc/PID/stat counts CPU time in 1/100 s.
+
+export interface Child {
+  proc: ChildProcess;
+  pid: number;
+  /** The URL the child printed in its `listening on URL` line. */
+  url: string;
+  /** Ask a Node child (IPC) for a JSON answer. */
+  ask<T = Record<string, unknown>>(cmd: string): Promise<T>;
+  stop(): Promise<void>;
+}
+
+/** Starts `node --import tsx FILE ARGS` with an IPC channel and waits for `listening on URL`. */
+export function startTs(file: string, args: string[] = [], nodeArgs: string[] = []): Promise<Child> {
+  return startProcess(process.execPath, [...nodeArgs, '--import', 'tsx', resolve(ROOT, file), ...args], true);
+}
+
+/** `ready` is the pattern of the child's ready line, or the URL itself for tools that print nothing. */
+export function startProcess(cmd: string, args: string[], ipc: boolean, ready: RegExp | string = /listening on (\S+)/): Promise<Child> {
+  const proc = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? ['ipc' as const] : [])] });
+  let waiters: Array<(m: unknown) => void> = [];
+  proc.on('message', (m) => {
+    const w = waiters;
+    waiters = [];
+    for (const f of w) f(m);
+  });
+  return new Promise((ok, fail) => {
+    let out = '';
+    const timer = setTimeout(() => fail(new Error(`${cmd} ${args.join(' ')}: not ready after 20 s\n${out}`)), 20_000);
+    const onData = (d?: Buffer) => {
+      if (d) out += d.toString();
+      const m = typeof ready === 'string' ? [ready, ready] : ready.exec(out);
+      if (!m) return;
+      clearTimeout(timer);
+      proc.stdout?.off('data', onData);
+      proc.stdout?.resume();
+      proc.stderr?.resume();
+      ok({
+        proc,
+        pid: proc.pid!,
+        url: m[1],
+        ask: (c) => new Promise((res) => { waiters.push(res as (m: unknown) => void); proc.send({ cmd: c }); }),
+        stop: () => stopChild(proc),
+      });
+    };
+    proc.stdout?.on('data', onData);
+    proc.stderr?.on('data', (d: Buffer) => { out += d.toString(); });
+    proc.once('exit', (code) => { clearTimeout(timer); fail(new Error(`${cmd} exited with ${code} before ready\n${out}`)); });
+    if (typeof ready === 'string') setImmediate(onData);
+  });
+}
+
+export function stopChild(proc: ChildProcess, ms = 3000): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
+  return new Promise((ok) => {
+    const t = setTimeout(() => proc.kill('SIGKILL'), ms);
+    proc.once('exit', () => { clearTimeout(t); ok(); });
+    proc.kill('SIGTERM');
+  });
+}
+
+/** The pid and all its descendants (nginx: master + workers). */
+export function pidTree(pid: number): number[] {
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    try {
+      for (const tid of readdirSync(`/proc/${out[i]}/task`)) {
+        const kids = readFileSync(`/proc/${out[i]}/task/${tid}/children`, 'utf8').trim();
+        if (kids) out.push(...kids.split(/\s+/).map(Number));
+      }
+    } catch {
+      // The process went away between listing and reading.
+    }
+  }
+  return out;
+}
+
+/** User+system CPU seconds of the pid and its descendants. */
+export function cpuSeconds(pid: number): number {
+  let ticks = 0;
+  for (const p of pidTree(pid)) {
+    try {
+      // Fields after the `(comm)`, which may contain spaces: utime and stime are fields 14 and 15.
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      // Gone.
+    }
+  }
+  return ticks / CLK_TCK;
+}
+
+/** Resident set size in bytes of the pid and its descendants. */
+export function rssBytes(pid: number): number {
+  let kb = 0;
+  for (const p of pidTree(pid)) {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
+      if (m) kb += Number(m[1]);
+    } catch {
+      // Gone.
+    }
+  }
+  return kb * 1024;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,25 @@
+// The IPC side of a benchmark server: answers `stats` (memory, CPU, server-specific counters) and
+// `gc` (when started with --expose-gc) so the harness can measure heap without guessing.
+export function serveStats(extra: () => Record<string, unknown> = () => ({})): void {
+  process.on('message', (m: { cmd?: string }) => {
+    if (m.cmd === 'gc') {
+      const gc = (globalThis as { gc?: () => void }).gc;
+      if (gc) {
+        gc();
+        gc();
+      }
+    }
+    process.send?.({ mem: process.memoryUsage(), cpu: process.cpuUsage(), ...extra() });
+  });
+  // The harness stops us with SIGTERM; exit at once (no drain needed for a benchmark).
+  process.once('SIGTERM', () => process.exit(0));
+  process.once('disconnect', () => process.exit(0));
+}
+
+/** `--name value` from argv. */
+export function arg(name: string, fallback?: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? process.argv[i + 1] : fallback;
+  if (v === undefined) throw new Error(`missing --${name}`);
+  return v;
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs and starts what the tests and the bench need on a fresh machine; fast when all is there.
+# Every step fails loudly: a missing component must fail CI, never skip a test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf 'provision: %s\n' "$*" >&2; }
+
+need_apt=()
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v prometheus >/dev/null 2>&1 || need_apt+=(prometheus)
+if [ "${DOUBLETAP_BENCH:-}" = 1 ]; then
+  command -v nginx >/dev/null 2>&1 || need_apt+=(nginx-light)
+  command -v wrk >/dev/null 2>&1 || need_apt+=(wrk)
+fi
+if [ ${#need_apt[@]} -gt 0 ]; then
+  say "installing Debian packages: ${need_apt[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+# PostgreSQL and MariaDB run when a session starts; start them again if they stopped.
+if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+  say "starting PostgreSQL"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start
+fi
+if ! mariadb-admin -uroot --protocol=tcp -h127.0.0.1 ping >/dev/null 2>&1; then
+  say "starting MariaDB"
+  start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
+  for _ in $(seq 1 60); do mariadb-admin -uroot --protocol=tcp -h127.0.0.1 ping >/dev/null 2>&1 && break; sleep 0.5; done
+fi
+pg_isready -q -h 127.0.0.1 -p 5432 || { say "PostgreSQL is not answering on 127.0.0.1:5432"; exit 1; }
+mariadb-admin -uroot --protocol=tcp -h127.0.0.1 ping >/dev/null || { say "MariaDB is not answering on 127.0.0.1:3306"; exit 1; }
+
+# The Kafka broker's jars from Maven Central, cached under .cache/kafka.
+bash scripts/kafka.sh fetch
+say "ready"

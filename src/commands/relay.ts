@@ -1,0 +1,127 @@
+// `doubletap relay`: run the Kafka relay(s) of a scenario, or one relay built from flags.
+import type { Command } from 'commander';
+import { once } from 'node:events';
+import { Budget } from '../chaos/budget';
+import { HaltSwitch } from '../chaos/halt';
+import { startControlServer } from '../control/server';
+import { resolveSecret } from '../secrets';
+import { messageOf } from '../errors';
+import { Journal } from '../journal/writer';
+import { createLogger } from '../log';
+import { createMetrics } from '../metrics';
+import { startRelay, type RunningRelay } from '../kafka/relay';
+import { parseScenario, readScenarioFile } from '../scenario/load';
+import { onInterrupt } from './interrupt';
+import type { Scenario } from '../scenario/schema';
+
+export interface RelayFlags {
+  scenario?: string;
+  brokers?: string;
+  from?: string;
+  to?: string;
+  fraction?: string;
+  copies?: string;
+  seed?: string;
+  group?: string;
+  control?: string;
+  journal?: string;
+  dryRun?: boolean;
+}
+
+type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+
+/** Flags override the scenario; the result goes through the same schema, so errors carry paths. */
+export function relayScenario(flags: RelayFlags): Scenario {
+  const raw: Raw = flags.scenario ? (readScenarioFile(flags.scenario) as Raw) : { version: 1, name: 'relay' };
+  const kafka: Raw = (raw.kafka ??= {});
+  if (flags.brokers !== undefined) kafka.brokers = flags.brokers.split(',').map((b) => b.trim()).filter(Boolean);
+  kafka.relays ??= [];
+  if (flags.from !== undefined || flags.to !== undefined || kafka.relays.length === 0) {
+    if (kafka.relays.length === 0) kafka.relays.push({ name: 'relay', fraction: 0.1 });
+    const first: Raw = kafka.relays[0];
+    if (flags.from !== undefined) first.from = flags.from.includes(',') ? flags.from.split(',') : flags.from;
+    if (flags.to !== undefined) first.to = flags.to;
+  }
+  for (const r of kafka.relays as Raw[]) {
+    if (flags.fraction !== undefined) r.fraction = Number(flags.fraction);
+    if (flags.copies !== undefined) r.copies = Number(flags.copies);
+    if (flags.group !== undefined) r.group = flags.group;
+  }
+  if (flags.seed !== undefined) raw.seed = Number(flags.seed);
+  if (flags.dryRun) raw.dryRun = true;
+  if (flags.control !== undefined) raw.control = { ...(raw.control ?? {}), listen: flags.control };
+  return parseScenario(raw);
+}
+
+export async function runRelayCommand(flags: RelayFlags, logLevel?: string): Promise<void> {
+  const scenario = relayScenario(flags);
+  const kafka = scenario.kafka!;
+  const logger = createLogger(logLevel);
+  const metrics = createMetrics({ defaultMetrics: true });
+  const halt = new HaltSwitch();
+  const budget = new Budget(scenario.budget);
+  // Sync lines: the journal must still account for every produced copy if this process is SIGKILLed.
+  // Resolved before anything connects: a missing env: variable must not leave the relays running.
+  const token = flags.control && scenario.control.token ? resolveSecret(scenario.control.token, 'control.token') : undefined;
+  const journal = new Journal(flags.journal, { sync: true });
+  const relays: RunningRelay[] = [];
+  const stop = async () => {
+    for (const r of relays) await r.close().catch((err) => logger.warn('relay close failed', { error: messageOf(err) }));
+  };
+  try {
+    for (const relay of kafka.relays) {
+      relays.push(await startRelay({ kafka, relay, seed: scenario.seed, dryRun: scenario.dryRun, budget, halt, metrics, journal, logger }));
+      process.stdout.write(`relaying ${relay.from.join(',')} → ${relay.to}\n`);
+    }
+  } catch (err) {
+    await stop();
+    await journal.close();
+    throw err;
+  }
+  const control = flags.control
+    ? await startControlServer({
+        listen: scenario.control.listen,
+        token,
+        halt, registry: metrics.registry, logger,
+        status: () => ({ phase: halt.halted ? 'halted' : 'relaying', relays: kafka.relays.map((r, i) => ({ name: r.name, ...relays[i].stats(), pending: relays[i].pending() })) }),
+      }).catch(async (err: unknown) => {
+        // A control API that cannot start (port taken, exposed without a token) must not leave the
+        // relays consuming with nobody to stop them.
+        await stop();
+        await journal.close();
+        throw err;
+      })
+    : undefined;
+  if (control) process.stdout.write(`control on ${control.url}\n`);
+  // SIGTERM/SIGINT: halt (cancel scheduled copies), commit the acked offsets, disconnect.
+  const interrupt = onInterrupt();
+  await once(interrupt.signal, 'abort');
+  logger.info('stopping relay');
+  halt.halt('signal');
+  await stop();
+  interrupt.dispose();
+  await control?.close();
+  await journal.close();
+  for (const [i, r] of kafka.relays.entries()) process.stdout.write(`relay ${r.name}: ${JSON.stringify(relays[i].stats())}\n`);
+}
+
+export function registerRelay(program: Command): void {
+  program
+    .command('relay')
+    .description('relay Kafka messages from one topic to another, re-delivering a seeded fraction')
+    .option('--scenario <file>', 'scenario YAML (its kafka section); flags override it')
+    .option('--brokers <list>', 'HOST:PORT[,HOST:PORT…]')
+    .option('--from <topic>', 'source topic (comma-separated for several)')
+    .option('--to <topic>', 'destination topic')
+    .option('--fraction <f>', 'fraction of messages to re-deliver (0..1)')
+    .option('--copies <n>', 'copies per picked message (default 1)')
+    .option('--seed <n>', 'seed for the decisions')
+    .option('--group <id>', 'consumer group id (default doubletap-relay-NAME)')
+    .option('--control <host:port>', 'serve the control API (status, halt, metrics) here')
+    .option('--journal <file>', 'append journal lines (JSON) to this file')
+    .option('--dry-run', 'journal every decision, produce no copy')
+    .action(async (flags: RelayFlags, cmd: Command) => {
+      await runRelayCommand(flags, cmd.optsWithGlobals().logLevel as string | undefined);
+    });
+}

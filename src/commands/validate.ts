@@ -1,0 +1,35 @@
+// `doubletap validate FILE`: every problem with its path (exit 2), or a short summary (exit 0).
+import type { Command } from 'commander';
+import { formatDuration } from '../scenario/durations';
+import { loadScenario } from '../scenario/load';
+import type { Scenario } from '../scenario/schema';
+
+export function summarize(s: Scenario): string {
+  const lines = [`scenario ${s.name}: valid (seed ${s.seed}, window ${formatDuration(s.duration)}, settle ${formatDuration(s.settle)}, ${s.gate.environment})`];
+  if (s.http) {
+    lines.push(`  http: ${s.http.listen} → ${s.http.upstream}`);
+    for (const r of s.http.rules) {
+      const faults = r.faults.map((f) => `${f.kind}×${f.weight}`).join(', ');
+      lines.push(`    rule ${r.name}: ${r.match.method.join('|')} ${r.match.path}, fraction ${r.fraction}, faults ${faults}`);
+    }
+  }
+  if (s.kafka) {
+    lines.push(`  kafka: ${s.kafka.brokers.join(', ')}`);
+    for (const r of s.kafka.relays) lines.push(`    relay ${r.name}: ${r.from.join(',')} → ${r.to}, fraction ${r.fraction}, copies ${r.copies}`);
+  }
+  const probes = Object.keys(s.probes);
+  if (probes.length) lines.push(`  probes: ${probes.join(', ')}`);
+  if (s.invariants.length) lines.push(`  invariants: ${s.invariants.length}`);
+  if (s.load) lines.push(`  load: ${s.load.http.length} http, ${s.load.kafka.length} kafka`);
+  return lines.join('\n');
+}
+
+export function registerValidate(program: Command): void {
+  program
+    .command('validate')
+    .description('check a scenario file: every problem with its path (exit 2), or a short summary (exit 0)')
+    .argument('<scenario>', 'scenario YAML file')
+    .action((file: string) => {
+      process.stdout.write(summarize(loadScenario(file)) + '\n');
+    });
+}

@@ -1,0 +1,8 @@
+// replay: the same request again, byte for byte, after the original's response (each copy delayed).
+import { cloneHeaders, type FaultDriver } from './types';
+
+export const replay: FaultDriver<'replay'> = {
+  kind: 'replay',
+  clock: 'after-response',
+  shape: (original) => ({ headers: cloneHeaders(original.headers), body: original.body }),
+};

@@ -1,0 +1,218 @@
+// Copy scheduling: timers, budget at send time, halt, classification and the journal line per copy.
+// Everything here runs off the original's path; any exception is caught and logged (fail open), and
+// any doubt means no copy (fail closed).
+import { createHash } from 'node:crypto';
+import type { ClientRequest } from 'node:http';
+import type { Budget } from '../chaos/budget';
+import type { HaltSwitch } from '../chaos/halt';
+import { isNoCopy } from '../faults';
+import type { Journal } from '../journal/writer';
+import type { Outcome } from '../journal/types';
+import type { Logger } from '../log';
+import type { Metrics } from '../metrics';
+import { messageOf } from '../errors';
+import { classify, type AttemptResult } from './classify';
+import { sendCopy } from './copy-sender';
+import type { Exchange } from './exchange';
+import type { Upstream } from './upstream';
+
+interface PlannedCopy {
+  ex: Exchange;
+  id: string;
+  index: number;
+  delayMs: number;
+  state: 'waiting' | 'sending' | 'done';
+  timer?: NodeJS.Timeout;
+  request?: ClientRequest;
+  sentMs?: number;
+  key?: string;
+  bodySha256?: string;
+}
+
+export interface SchedulerDeps {
+  upstream: Upstream;
+  halt: HaltSwitch;
+  budget: Budget;
+  metrics: Metrics;
+  journal: Journal;
+  logger: Logger;
+  copyTimeoutMs: number;
+  identityHeader: string;
+  markHeader?: string;
+}
+
+export class CopyScheduler {
+  private readonly live = new Set<PlannedCopy>();
+  private idle: Array<() => void> = [];
+
+  constructor(private readonly d: SchedulerDeps) {
+    d.halt.on('halt', this.onHalt);
+    this.updateBudgetGauge();
+  }
+
+  get pending(): number {
+    return this.live.size;
+  }
+
+  /** Plan every copy of a picked exchange; they count as pending from now on. */
+  plan(ex: Exchange): void {
+    const picked = ex.picked!;
+    picked.delaysMs.forEach((delayMs, index) => {
+      const copy: PlannedCopy = { ex, id: `c-${ex.id.slice(2)}.${index + 1}`, index, delayMs, state: 'waiting' };
+      this.live.add(copy);
+      this.d.metrics.pendingCopies.inc();
+      if (picked.driver.clock === 'from-send') copy.timer = setTimeout(this.fire, delayMs, copy);
+      else
+        ex.responded
+          .then((orig) => {
+            if (copy.state !== 'waiting') return;
+            if (orig === undefined) this.drop(copy, ex.bodyFailure ?? 'original-failed', true);
+            else copy.timer = setTimeout(this.fire, delayMs, copy);
+          })
+          .catch(this.onBug);
+    });
+  }
+
+  private readonly fire = (copy: PlannedCopy): void => {
+    copy.timer = undefined;
+    copy.ex.bodyReady.then((body) => this.trySend(copy, body)).catch(this.onBug);
+  };
+
+  private trySend(copy: PlannedCopy, body: Buffer | undefined): void {
+    try {
+      this.send(copy, body);
+    } catch (err) {
+      // Fail closed: a copy we could not build or send is no copy; it must not stay pending.
+      this.onBug(err);
+      if (copy.state === 'waiting') this.drop(copy, 'internal-error', false);
+    }
+  }
+
+  private send(copy: PlannedCopy, body: Buffer | undefined): void {
+    if (copy.state !== 'waiting') return;
+    const { ex } = copy;
+    if (body === undefined) return this.drop(copy, ex.bodyFailure ?? 'no-body', true);
+    if (this.d.halt.halted) return this.cancel(copy); // belt and braces: halt already cancelled it
+    const picked = ex.picked!;
+    const shape = picked.driver.shape({ headers: ex.headers, body, identityHeader: this.d.identityHeader }, picked.fault as never, copy.index);
+    if (isNoCopy(shape)) return this.drop(copy, shape.skip, true);
+    const taken = this.d.budget.tryTake();
+    this.updateBudgetGauge();
+    if (taken !== 'ok') return this.drop(copy, `budget-${taken}`, false);
+    if (this.d.markHeader) shape.headers[this.d.markHeader] = copy.id;
+    const key = shape.headers[this.d.identityHeader];
+    copy.key = Array.isArray(key) ? key.join(', ') : key;
+    copy.bodySha256 = shape.body === body ? ex.bodySha256 : createHash('sha256').update(shape.body).digest('hex');
+    copy.state = 'sending';
+    copy.sentMs = performance.now();
+    this.d.metrics.copyDelay.observe(copy.delayMs / 1000);
+    const attempt = sendCopy(this.d.upstream, { method: ex.method, url: ex.url, headers: shape.headers, body: shape.body }, this.d.copyTimeoutMs);
+    copy.request = attempt.request;
+    attempt.done
+      .then((result) => ex.responded.then(() => this.finish(copy, result, ex.original)))
+      .catch(this.onBug);
+  }
+
+  private finish(copy: PlannedCopy, result: AttemptResult & { durationMs: number }, original: AttemptResult | undefined): void {
+    if (copy.state !== 'sending') return;
+    const kind = copy.ex.picked!.fault.kind;
+    this.d.metrics.upstreamDuration.observe({ kind: 'copy' }, result.durationMs / 1000);
+    let outcome = classify(kind, result, original);
+    // A burst copy can overtake the original: then the original got the 409 and this copy did the one
+    // execution the operation is owed. That pair is a conflict, not a second execution — once per
+    // original; a second fresh 2xx in the same group is re-executed. Likewise when the original came
+    // back as a replay (Idempotent-Replayed) of what this copy did: the pair was deduplicated.
+    if (outcome === 're-executed' && (original?.status === 409 || original?.replayedHeader) && !copy.ex.copyWonRace) {
+      copy.ex.copyWonRace = true;
+      outcome = original?.status === 409 ? 'conflict' : 'replayed';
+    }
+    this.record(copy, outcome, result);
+  }
+
+  /** Halted before it was on the wire: never sent, journaled as cancelled. */
+  private cancel(copy: PlannedCopy): void {
+    if (copy.timer) clearTimeout(copy.timer);
+    if (copy.request) {
+      copy.request.destroy();
+      this.d.budget.refund();
+      this.updateBudgetGauge();
+    }
+    this.record(copy, 'cancelled', undefined);
+  }
+
+  private record(copy: PlannedCopy, outcome: Outcome, result: (AttemptResult & { durationMs: number }) | undefined): void {
+    copy.state = 'done';
+    this.remove(copy);
+    const { ex } = copy;
+    const kind = ex.picked!.fault.kind;
+    this.d.metrics.httpCopies.inc({ rule: ex.rule.name, fault: kind, outcome });
+    this.d.journal.write({
+      kind: 'copy', id: copy.id, of: ex.id, rule: ex.rule.name, fault: kind, method: ex.method, path: ex.path,
+      key: outcome === 'cancelled' ? ex.key : copy.key, bodySha256: copy.bodySha256, delayMs: copy.delayMs,
+      status: result?.status, outcome, durationMs: result ? Math.round(result.durationMs * 1000) / 1000 : undefined,
+      error: result?.error,
+    });
+  }
+
+  /** Not sent and not an attempt: only counted. perOriginal reasons count once per original. */
+  private drop(copy: PlannedCopy, reason: string, perOriginal: boolean): void {
+    copy.state = 'done';
+    this.remove(copy);
+    if (!perOriginal || copy.ex.firstTime(reason)) this.d.metrics.httpNotDuplicated.inc({ rule: copy.ex.rule.name, reason });
+    this.d.logger.debug('copy not sent', { rule: copy.ex.rule.name, of: copy.ex.id, reason });
+  }
+
+  private remove(copy: PlannedCopy): void {
+    if (!this.live.delete(copy)) return;
+    this.d.metrics.pendingCopies.dec();
+    if (this.live.size === 0) for (const resolve of this.idle.splice(0)) resolve();
+  }
+
+  /** Runs synchronously inside halt(): when halt() returns, no further copy can reach the upstream. */
+  private readonly onHalt = (): void => {
+    try {
+      for (const copy of [...this.live]) {
+        if (copy.state === 'waiting') this.cancel(copy);
+        else if (copy.state === 'sending' && (!copy.request?.socket || copy.request.socket.connecting)) this.cancel(copy);
+      }
+    } catch (err) {
+      this.onBug(err);
+    }
+  };
+
+  /** Cancel whatever is still pending (shutdown). A copy already on the wire was sent: cutting it off
+   * is a connection error (the upstream may have run it), not a cancel, and its budget stays spent. */
+  cancelAll(): void {
+    for (const copy of [...this.live]) {
+      if (copy.state === 'done') continue;
+      if (copy.state === 'sending' && copy.request?.socket && !copy.request.socket.connecting) {
+        copy.request.destroy();
+        this.record(copy, 'error', { error: 'proxy closed while the copy was in flight', durationMs: performance.now() - copy.sentMs! });
+      } else this.cancel(copy);
+    }
+  }
+
+  settle(timeoutMs: number): Promise<boolean> {
+    if (this.live.size === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(this.live.size === 0), timeoutMs);
+      this.idle.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+
+  close(): void {
+    this.d.halt.off('halt', this.onHalt);
+  }
+
+  private updateBudgetGauge(): void {
+    const r = this.d.budget.remaining;
+    this.d.metrics.budgetRemaining.set(r === Infinity ? -1 : r);
+  }
+
+  private readonly onBug = (err: unknown): void => {
+    this.d.logger.error('chaos path error (original unaffected)', { error: messageOf(err) });
+  };
+}

@@ -1,0 +1,89 @@
+// Turn a matched request into an Exchange: identity, client-retry memory, the seeded decision, and
+// the safety switches (halt, dry-run, budget for lost-reply). Decides BEFORE any body byte is read.
+import type { IncomingMessage } from 'node:http';
+import type { Budget } from '../chaos/budget';
+import { decide } from '../chaos/decide';
+import type { HaltSwitch } from '../chaos/halt';
+import { faultDriver } from '../faults';
+import type { Journal } from '../journal/writer';
+import type { Logger } from '../log';
+import type { Metrics } from '../metrics';
+import type { CopyScheduler } from './copies';
+import { Exchange } from './exchange';
+import { pathOf, type CompiledRule } from './match';
+import { RecentKeys } from '../chaos/recent-keys';
+
+export interface DecisionDeps {
+  seed: number;
+  dryRun: boolean;
+  identityHeader: string;
+  maxBodyBytes: number;
+  budget: Budget;
+  halt: HaltSwitch;
+  journal: Journal;
+  metrics: Metrics;
+  logger: Logger;
+  scheduler: CopyScheduler;
+}
+
+export class Decider {
+  private seq = 0;
+  private readonly seen = new Map<string, RecentKeys>();
+  private injecting = true;
+
+  constructor(private readonly d: DecisionDeps) {}
+
+  begin(req: IncomingMessage, rule: CompiledRule): Exchange {
+    const d = this.d;
+    const raw = req.headers[d.identityHeader];
+    const key = Array.isArray(raw) ? raw.join(', ') : raw;
+    // Without a key the identity is the arrival order: deterministic for the same traffic sequence.
+    const identity = key ?? `#${++this.seq}`;
+    const url = req.url ?? '/';
+    const ex = new Exchange(d.journal.nextOriginalId(), rule, req.method ?? 'GET', url, pathOf(url), key, identity);
+    // fraction 0 never picks: no retry memory and no generator on the hot path.
+    if (rule.rule.fraction === 0) return ex;
+    if (key !== undefined && this.seenKeys(rule.name).seenBefore(key)) return this.notDuplicated(ex, 'client-retry');
+    if (!this.injecting) return this.notDuplicated(ex, 'settling');
+    const plan = decide(d.seed, rule.rule, identity);
+    if (!plan.picked) return ex;
+    const fault = rule.rule.faults[plan.faultIndex];
+    ex.faultKind = fault.kind;
+    if (d.halt.halted) return this.notDuplicated(ex, 'halted');
+    if (d.dryRun) {
+      ex.dryRun = true;
+      d.logger.info('dry-run decision', { rule: rule.name, id: ex.id, fault: fault.kind, copies: plan.copyDelaysMs.length, delaysMs: plan.copyDelaysMs });
+      return this.notDuplicated(ex, 'dry-run');
+    }
+    const driver = faultDriver(fault.kind);
+    if (driver.clock === 'none') {
+      // lost-reply sends nothing itself, but the client's retry is a duplicate we caused: budget it.
+      const taken = d.budget.tryTake();
+      if (taken !== 'ok') return this.notDuplicated(ex, `budget-${taken}`);
+      ex.picked = { fault, driver, delaysMs: [] };
+      ex.noBody();
+      return ex;
+    }
+    ex.picked = { fault, driver, delaysMs: plan.copyDelaysMs };
+    ex.teeBody(req, d.maxBodyBytes);
+    d.scheduler.plan(ex);
+    return ex;
+  }
+
+  /** The settle phase: originals keep flowing, copies already planned finish, no new ones are planned. */
+  stopInjecting(): void {
+    this.injecting = false;
+  }
+
+  private notDuplicated(ex: Exchange, reason: string): Exchange {
+    ex.reason = reason;
+    this.d.metrics.httpNotDuplicated.inc({ rule: ex.rule.name, reason });
+    return ex;
+  }
+
+  private seenKeys(rule: string): RecentKeys {
+    let s = this.seen.get(rule);
+    if (!s) this.seen.set(rule, (s = new RecentKeys()));
+    return s;
+  }
+}

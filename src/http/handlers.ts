@@ -1,0 +1,178 @@
+// The per-request path. Unmatched requests: one rule scan, one counter, straight into http-proxy — no
+// buffering, no journal, no per-request closures. Matched requests get an Exchange; the chaos path is
+// wrapped so an exception there never touches the original (fail open).
+import type { IncomingMessage, ServerResponse, ClientRequest } from 'node:http';
+import type { Socket } from 'node:net';
+import type Server from 'http-proxy';
+import { messageOf } from '../errors';
+import { lostReplyBody } from '../faults/lost-reply';
+import type { Journal } from '../journal/writer';
+import type { Logger } from '../log';
+import type { Metrics } from '../metrics';
+import type { Decider } from './decision';
+import type { Exchange } from './exchange';
+import { matchRule, methodLabel, type CompiledRule } from './match';
+import { stripHopByHop, stripResponseHopByHop } from './upstream';
+
+const kEx = Symbol('doubletap.exchange');
+const kStart = Symbol('doubletap.start');
+const kProxyReq = Symbol('doubletap.proxyReq');
+type Req = IncomingMessage & { [kEx]?: Exchange; [kStart]?: number };
+type Res = ServerResponse & { [kProxyReq]?: ClientRequest };
+
+export interface HandlerDeps {
+  proxy: Server;
+  rules: readonly CompiledRule[];
+  decider: Decider;
+  journal: Journal;
+  metrics: Metrics;
+  logger: Logger;
+  upstreamOrigin: string;
+  web: Server.ServerOptions;
+  selfHandled: Server.ServerOptions;
+  ws: Server.ServerOptions;
+}
+
+export class ProxyHandlers {
+  inFlight = 0;
+  private readonly requestCounters = new Map<string, { inc(): void }>();
+  private readonly originalDuration;
+  /** A plain function (EventEmitter passes the response as `this`); one per proxy, not per request. */
+  private readonly onResClose: (this: Res) => void;
+
+  constructor(private readonly d: HandlerDeps) {
+    const self = this;
+    this.onResClose = function (this: Res) {
+      self.afterClose(this);
+    };
+    this.originalDuration = d.metrics.upstreamDuration.labels({ kind: 'original' });
+    d.proxy.on('proxyReq', this.onProxyReq);
+    d.proxy.on('proxyRes', this.onProxyRes);
+    d.proxy.on('error', this.onProxyError);
+  }
+
+  readonly onRequest = (req: Req, res: Res): void => {
+    this.inFlight++;
+    res.once('close', this.onResClose);
+    req[kStart] = performance.now();
+    const rule = matchRule(this.d.rules, req.method ?? '', req.url ?? '/', req.headers);
+    this.count(rule?.name ?? 'none', req.method);
+    let ex: Exchange | undefined;
+    if (rule !== undefined) {
+      try {
+        ex = req[kEx] = this.d.decider.begin(req, rule);
+      } catch (err) {
+        this.bug(err);
+      }
+    }
+    const connection = stripHopByHop(req.headers);
+    this.d.proxy.web(req, res, ex?.picked?.driver.clock === 'none' ? this.d.selfHandled : this.d.web);
+    // http-proxy copied the headers synchronously (with X-Forwarded-*): that is what copies reuse.
+    if (ex?.picked) ex.headers = { ...req.headers };
+    if (connection !== undefined) req.headers.connection = connection;
+  };
+
+  /** Upgraded connections leave the server's bookkeeping: tracked so close() can end them. */
+  readonly upgraded = new Set<Socket>();
+
+  readonly onUpgrade = (req: IncomingMessage, socket: Socket, head: Buffer): void => {
+    socket.on('error', noop);
+    this.upgraded.add(socket);
+    socket.once('close', () => this.upgraded.delete(socket));
+    this.d.proxy.ws(req, socket, head, this.d.ws);
+  };
+
+  private count(rule: string, method: string | undefined): void {
+    const label = methodLabel(method);
+    const k = rule + ' ' + label;
+    let c = this.requestCounters.get(k);
+    if (!c) this.requestCounters.set(k, (c = this.d.metrics.httpRequests.labels({ rule, method: label })));
+    c.inc();
+  }
+
+  private readonly onProxyReq = (proxyReq: ClientRequest, _req: IncomingMessage, res: Res): void => {
+    res[kProxyReq] = proxyReq;
+  };
+
+  private readonly onProxyRes = (proxyRes: IncomingMessage, req: Req, res: Res): void => {
+    const start = req[kStart];
+    if (start !== undefined) this.originalDuration.observe((performance.now() - start) / 1000);
+    stripResponseHopByHop(proxyRes.headers);
+    const ex = req[kEx];
+    if (ex === undefined) return;
+    try {
+      if (ex.picked === undefined) return this.journalOriginal(ex, { status: proxyRes.statusCode });
+      ex.hashResponse(proxyRes);
+      // .catch after .then: a throw inside the callback must be logged, never an unhandled rejection.
+      if (ex.picked.driver.clock === 'none') ex.responded.then(() => this.withholdReply(ex, res)).catch(this.bug);
+      else ex.responded.then(() => this.journalOriginal(ex, ex.original)).catch(this.bug);
+    } catch (err) {
+      this.bug(err);
+    }
+  };
+
+  /** lost-reply: the upstream answered (and committed); the client gets a gateway error or a reset. */
+  private withholdReply(ex: Exchange, res: ServerResponse): void {
+    const fault = ex.picked!.fault as { status: number; reset: boolean };
+    this.journalOriginal(ex, { ...ex.original, clientStatus: fault.reset ? 0 : fault.status });
+    if (res.destroyed || res.headersSent) return;
+    if (fault.reset) {
+      res.socket?.resetAndDestroy();
+      return;
+    }
+    const body = lostReplyBody(fault.status);
+    res.writeHead(fault.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  }
+
+  private readonly onProxyError = (err: NodeJS.ErrnoException, req: Req, res: Res | Socket): void => {
+    const code = err.code ?? 'ERROR';
+    this.d.logger.warn('upstream error', { upstream: this.d.upstreamOrigin, code, method: req.method });
+    const ex = req[kEx];
+    if (ex !== undefined && ex.original === undefined) {
+      ex.respond(undefined);
+      this.journalOriginal(ex, { error: code, clientStatus: 502 });
+    }
+    if (!('writeHead' in res)) return void res.destroy();
+    if (res.headersSent) return void res.destroy();
+    const body = JSON.stringify({ error: 'upstream unreachable', upstream: this.d.upstreamOrigin, code });
+    res.writeHead(502, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  };
+
+  /** The client's response closed. If it never finished, the client went away: stop the upstream
+   * request too (no leaked socket), and let pending copies of it know. */
+  private afterClose(res: Res): void {
+    this.inFlight--;
+    if (res.writableFinished) return;
+    const proxyReq = res[kProxyReq];
+    if (proxyReq !== undefined && !proxyReq.destroyed) proxyReq.destroy();
+    const ex = (res.req as Req)[kEx];
+    if (ex === undefined) return;
+    if (ex.original === undefined) ex.respond(undefined);
+    if (!ex.journaled) this.journalOriginal(ex, { error: 'client closed the connection' });
+  }
+
+  journalOriginal(
+    ex: Exchange,
+    r: { status?: number; bodySha256?: string; error?: string; clientStatus?: number } | undefined,
+  ): void {
+    if (ex.journaled) return;
+    ex.journaled = true;
+    try {
+      this.d.journal.write({
+        kind: 'original', id: ex.id, rule: ex.rule.name, fault: ex.faultKind, method: ex.method, path: ex.path,
+        key: ex.key, bodySha256: ex.bodySha256, status: r?.status, durationMs: ex.durationMs(),
+        reason: ex.reason, clientStatus: r?.clientStatus, error: r?.error, dryRun: ex.dryRun || undefined,
+      });
+    } catch (err) {
+      this.bug(err);
+    }
+  }
+
+  private readonly bug = (err: unknown): void => {
+    this.d.logger.error('chaos path error (original unaffected)', { error: messageOf(err) });
+  };
+}
+
+function noop(): void {}

@@ -1,0 +1,122 @@
+// The HTTP duplicate-injection proxy: originals go through http-proxy unchanged (streamed, keep-alive
+// to the upstream); picked requests are copied by the scheduler on a separate pool.
+import http from 'node:http';
+import net from 'node:net';
+import httpProxy from 'http-proxy';
+import type { Budget } from '../chaos/budget';
+import { ConfigError, messageOf } from '../errors';
+import type { HaltSwitch } from '../chaos/halt';
+import type { Journal } from '../journal/writer';
+import type { Logger } from '../log';
+import type { Metrics } from '../metrics';
+import { parseHostPort } from '../scenario/durations';
+import type { HttpSection } from '../scenario/schema-http';
+import { CopyScheduler } from './copies';
+import { Decider } from './decision';
+import { ProxyHandlers } from './handlers';
+import { compileRules } from './match';
+import { createUpstream, type Upstream } from './upstream';
+
+export interface ProxyOptions {
+  http: HttpSection;
+  seed: number;
+  dryRun: boolean;
+  budget: Budget;
+  halt: HaltSwitch;
+  metrics: Metrics;
+  journal: Journal;
+  logger: Logger;
+}
+
+export interface RunningProxy {
+  /** http://HOST:PORT actually bound (listen port 0 → real port). */
+  url: string;
+  /** Copies scheduled or in flight (not yet journaled). */
+  pending(): number;
+  /** Wait until no copies are pending; false on timeout. */
+  settle(timeoutMs: number): Promise<boolean>;
+  /** Plan no new copies (settle); originals keep flowing and planned copies finish. */
+  stopInjecting(): void;
+  /** Stop accepting, drain in-flight requests up to the deadline, cancel what is left, close pools. */
+  close(deadlineMs?: number): Promise<void>;
+}
+
+/** http-proxy parses a string target on every request: hand it a parsed one, once. */
+function targetOf(up: Upstream): httpProxy.ProxyTargetUrl {
+  const hostname = up.url.hostname.replace(/^\[|\]$/g, '');
+  return { protocol: up.url.protocol, host: hostname, hostname, port: up.url.port || (up.secure ? '443' : '80'), path: up.basePath };
+}
+
+export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
+  const upstream = createUpstream(o.http);
+  const listen = parseHostPort(o.http.listen) ?? { host: '127.0.0.1', port: 0 };
+  const scheduler = new CopyScheduler({
+    upstream, halt: o.halt, budget: o.budget, metrics: o.metrics, journal: o.journal, logger: o.logger,
+    copyTimeoutMs: o.http.copyTimeout, identityHeader: o.http.identity.header, markHeader: o.http.markCopies?.toLowerCase(),
+  });
+  const decider = new Decider({
+    seed: o.seed, dryRun: o.dryRun, identityHeader: o.http.identity.header, maxBodyBytes: o.http.maxBodyBytes,
+    budget: o.budget, halt: o.halt, journal: o.journal, metrics: o.metrics, logger: o.logger, scheduler,
+  });
+  const proxy = httpProxy.createProxyServer({});
+  const target = targetOf(upstream);
+  const web: httpProxy.ServerOptions = { target, agent: upstream.originals, xfwd: true, secure: !o.http.insecure };
+  const handlers = new ProxyHandlers({
+    proxy, rules: compileRules(o.http.rules), decider, journal: o.journal, metrics: o.metrics, logger: o.logger,
+    upstreamOrigin: upstream.origin, web, selfHandled: { ...web, selfHandleResponse: true },
+    ws: { ...web, agent: upstream.upgrades, ws: true },
+  });
+  const server = http.createServer({ keepAliveTimeout: 65_000 }, handlers.onRequest);
+  server.on('upgrade', handlers.onUpgrade);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(listen.port, listen.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    // A taken or invalid address is bad input (exit 2), not a failed run; release what was built.
+    scheduler.close();
+    upstream.close();
+    proxy.close();
+    throw new ConfigError([`http.listen: cannot listen on ${o.http.listen}: ${messageOf(err)}`]);
+  }
+  const address = server.address() as net.AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  warnIfUnreachable(upstream, o.logger);
+  o.metrics.pendingCopies.set(0);
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${address.port}`,
+    pending: () => scheduler.pending,
+    settle: (timeoutMs) => scheduler.settle(timeoutMs),
+    stopInjecting: () => decider.stopInjecting(),
+    close(deadlineMs = 10_000) {
+      closing ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const deadline = Date.now() + deadlineMs;
+        while (handlers.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        server.closeAllConnections();
+        for (const socket of handlers.upgraded) socket.destroy();
+        await closed;
+        scheduler.cancelAll();
+        scheduler.close();
+        upstream.close();
+        proxy.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** A proxy must start even if the upstream is briefly down; say so once, naming the address. */
+function warnIfUnreachable(upstream: Upstream, logger: Logger): void {
+  const socket = net.connect({ host: upstream.url.hostname.replace(/^\[|\]$/g, ''), port: Number(upstream.url.port || (upstream.secure ? 443 : 80)) });
+  socket.setTimeout(2000, () => socket.destroy(new Error('timeout')));
+  socket.once('connect', () => socket.end());
+  socket.once('error', (err) => logger.warn(`upstream ${upstream.origin} is not reachable yet: ${err.message}`, { upstream: upstream.origin }));
+}

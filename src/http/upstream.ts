@@ -1,0 +1,98 @@
+// The upstream: its address, and the keep-alive agent pools (one for originals, one for copies, so
+// copies never queue in front of an original). HTTPS certificates are verified unless `insecure`.
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import { isIP } from 'node:net';
+import tls, { type PeerCertificate } from 'node:tls';
+import { ConfigError, messageOf } from '../errors';
+import type { HttpSection } from '../scenario/schema-http';
+
+export interface Upstream {
+  url: URL;
+  /** `http://host:port`, for error messages and logs. */
+  origin: string;
+  secure: boolean;
+  /** Path prefix of the upstream URL ('' for none), prepended to every request path. */
+  basePath: string;
+  originals: http.Agent;
+  copies: http.Agent;
+  /** WebSocket upgrades: a fresh connection each (an upgraded socket leaves any pool anyway). */
+  upgrades: http.Agent;
+  close(): void;
+}
+
+export function createUpstream(section: Pick<HttpSection, 'upstream' | 'ca' | 'insecure'>): Upstream {
+  const url = new URL(section.upstream);
+  const secure = url.protocol === 'https:';
+  let ca: Buffer | undefined;
+  if (section.ca) {
+    try {
+      ca = readFileSync(section.ca);
+    } catch (err) {
+      throw new ConfigError([`http.ca: cannot read ${section.ca} (${messageOf(err)})`]);
+    }
+  }
+  const hostname = url.hostname.replace(/^\[|\]$/g, '');
+  const make = (keepAlive = true): http.Agent => {
+    if (!secure) return new http.Agent({ keepAlive, maxSockets: 256, scheduling: 'lifo' });
+    return new https.Agent({
+      keepAlive,
+      maxSockets: 256,
+      scheduling: 'lifo',
+      ...(ca ? { ca: [...tls.rootCertificates, ca.toString('utf8')] } : {}),
+      rejectUnauthorized: !section.insecure,
+      // Agent options win over request options: verify against the upstream's name, never the
+      // client's Host header (which names the proxy).
+      ...(isIP(hostname) ? {} : { servername: hostname }),
+      checkServerIdentity: (_host: string, cert: PeerCertificate) => tls.checkServerIdentity(hostname, cert),
+    });
+  };
+  const originals = make();
+  const copies = make();
+  const upgrades = make(false);
+  const basePath = url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '');
+  return {
+    url,
+    origin: `${url.protocol}//${url.host}`,
+    secure,
+    basePath,
+    originals,
+    copies,
+    upgrades,
+    close() {
+      originals.destroy();
+      copies.destroy();
+      upgrades.destroy();
+    },
+  };
+}
+
+/** Hop-by-hop headers (RFC 9110 §7.6.1) that belong to one connection, never forwarded. */
+const HOP_BY_HOP = ['keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade', 'proxy-authorization'];
+
+/**
+ * Remove hop-by-hop request headers in place, and the ones the client's Connection header names.
+ * Returns the client's Connection value (kept out of the upstream request, restored for the reply).
+ * Cheap when there is nothing to do: a handful of property reads.
+ */
+export function stripHopByHop(headers: http.IncomingHttpHeaders): string | undefined {
+  const connection = headers.connection;
+  if (connection !== undefined) {
+    for (const token of connection.split(',')) {
+      const name = token.trim().toLowerCase();
+      // Never let Connection strip the message framing or the identity of the request.
+      if (name && name !== 'content-length' && name !== 'transfer-encoding' && name !== 'host') delete headers[name];
+    }
+    delete headers.connection;
+  }
+  for (const name of HOP_BY_HOP) if (headers[name] !== undefined) delete headers[name];
+  return connection;
+}
+
+/** Response side: the upstream's connection management is not the client's. */
+export function stripResponseHopByHop(headers: http.IncomingHttpHeaders): void {
+  if (headers.connection !== undefined) delete headers.connection;
+  if (headers['keep-alive'] !== undefined) delete headers['keep-alive'];
+  if (headers['proxy-connection'] !== undefined) delete headers['proxy-connection'];
+}

@@ -1,0 +1,36 @@
+// The journal line (contract): one JSON object per attempt. Never bodies or secrets.
+
+export const OUTCOMES = ['replayed', 'conflict', 'rejected', 're-executed', 'wrong-replay', 'error', 'cancelled'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export interface JournalEntry {
+  ts: string;
+  kind: 'original' | 'copy';
+  id: string;
+  /** The original's id, for a copy. */
+  of?: string;
+  rule?: string;
+  fault?: string;
+  method?: string;
+  path?: string;
+  /** The identity (Idempotency-Key or message id); a client-chosen id, not a secret. */
+  key?: string;
+  bodySha256?: string;
+  delayMs?: number;
+  status?: number;
+  outcome?: Outcome;
+  durationMs?: number;
+  /** Why an original was not duplicated (not picked is left out). */
+  reason?: string;
+  /** What the client got when it differs from the upstream's answer (lost-reply). */
+  clientStatus?: number;
+  error?: string;
+  dryRun?: boolean;
+  // Kafka
+  relay?: string;
+  topic?: string;
+  partition?: number;
+  offset?: string;
+  messageId?: string;
+  redelivery?: boolean;
+}

@@ -1,0 +1,40 @@
+// One prom-client registry per process with every doubletap metric (contract names, prefix doubletap_).
+// Labels stay low-cardinality: rule, relay, fault, outcome, method, kind, reason — never keys or URLs.
+import client from 'prom-client';
+
+export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
+  const registry = new client.Registry();
+  if (options.defaultMetrics) client.collectDefaultMetrics({ register: registry, prefix: 'doubletap_process_' });
+  const registers = [registry];
+  return {
+    registry,
+    httpRequests: new client.Counter({
+      name: 'doubletap_http_requests_total', help: 'Client requests forwarded (originals)', labelNames: ['rule', 'method'], registers,
+    }),
+    httpCopies: new client.Counter({
+      name: 'doubletap_http_copies_total', help: 'HTTP copies by fault and outcome', labelNames: ['rule', 'fault', 'outcome'], registers,
+    }),
+    httpNotDuplicated: new client.Counter({
+      name: 'doubletap_http_not_duplicated_total', help: 'Picked or matching requests not duplicated, by reason', labelNames: ['rule', 'reason'], registers,
+    }),
+    kafkaMessages: new client.Counter({
+      name: 'doubletap_kafka_messages_total', help: 'Kafka messages produced by relays', labelNames: ['relay', 'kind'], registers,
+    }),
+    kafkaRedeliveries: new client.Counter({
+      name: 'doubletap_kafka_redeliveries_total', help: 'Source messages the relay saw again (rebalance, restart)', labelNames: ['relay'], registers,
+    }),
+    copyDelay: new client.Histogram({
+      name: 'doubletap_copy_delay_seconds', help: 'Scheduled delay of copies', registers,
+      buckets: [0, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+    }),
+    upstreamDuration: new client.Histogram({
+      name: 'doubletap_upstream_duration_seconds', help: 'Upstream response time', labelNames: ['kind'], registers,
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    }),
+    pendingCopies: new client.Gauge({ name: 'doubletap_pending_copies', help: 'Copies scheduled and not yet sent', registers }),
+    halted: new client.Gauge({ name: 'doubletap_halted', help: '1 while halted', registers }),
+    budgetRemaining: new client.Gauge({ name: 'doubletap_budget_remaining', help: 'Copies left in the total budget (-1: unlimited)', registers }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,73 @@
+// verdict.json (contract) and the timeline line: what the runner writes and the report reads.
+import type { Outcome } from '../journal/types';
+
+export type VerdictStatus = 'pass' | 'fail' | 'aborted' | 'inconclusive';
+
+export interface ProbeReading {
+  before: number | null;
+  after: number | null;
+  delta: number | null;
+  error?: string;
+  /** 'dedup' marks a counter of absorbed duplicates (e.g. idempotency hits); the report charts it apart. */
+  role?: 'side-effect' | 'dedup';
+}
+
+export interface InvariantResult {
+  name: string;
+  ok: boolean;
+  /** What the expression evaluated to (the bound for grows_at_least / grows_at_most). */
+  expected: number | null;
+  actual: number | null;
+  detail: string;
+}
+
+/** A copy the books show was executed again, named from the journal. */
+export interface LeakedCopy {
+  rule: string;
+  fault?: string;
+  key?: string;
+  id: string;
+  of?: string;
+  outcome: Outcome;
+  status?: number;
+}
+
+export interface RuleSummary {
+  originals: number;
+  ops: number;
+  copies: number;
+  byFault: Record<string, Partial<Record<Outcome, number>>>;
+}
+
+export interface Verdict {
+  scenario: string;
+  status: VerdictStatus;
+  seed: number;
+  startedAt: string;
+  endedAt: string;
+  reason?: string;
+  dryRun?: boolean;
+  environment?: string;
+  http: { originals: number; copies: number; outcomes: Record<Outcome, number> };
+  kafka: { originals: number; copies: number; redeliveries?: number };
+  rules: Record<string, RuleSummary>;
+  probes: Record<string, ProbeReading>;
+  invariants: InvariantResult[];
+  leaked: LeakedCopy[];
+  /** How many leaked copies the journal shows in all (`leaked` is capped). */
+  leakedTotal?: number;
+}
+
+/** One line of timeline.jsonl, sampled every `timeline.interval` during baseline, chaos and settle. */
+export interface TimelinePoint {
+  ts: string;
+  /** Seconds since the run started. */
+  t: number;
+  phase: 'baseline' | 'chaos' | 'settle';
+  /** Probe values; null when a read failed. */
+  probes: Record<string, number | null>;
+  /** doubletap's own cumulative counts. */
+  originals: number;
+  copies: number;
+  outcomes: Record<Outcome, number>;
+}

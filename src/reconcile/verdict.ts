@@ -1,0 +1,162 @@
+// The verdict: status (aborted > inconclusive > fail > pass), counts from the tally and journal,
+// probe deltas and invariant results. verdict.json is a contract; see docs/architecture.md.
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EXIT } from '../errors';
+import type { Tally } from '../journal/tally';
+import { OUTCOMES, type JournalEntry, type Outcome } from '../journal/types';
+import type { Scenario } from '../scenario/schema';
+import { evaluateInvariants } from './invariants';
+import { JournalSummary } from './journal-summary';
+import { readJournal } from './journal-reader';
+import { compareSnapshots, type Snapshot } from './snapshot';
+import type { InvariantResult, RuleSummary, Verdict, VerdictStatus } from './types';
+
+export interface VerdictInput {
+  scenario: Scenario;
+  startedAt: Date | string;
+  endedAt: Date | string;
+  /** Why the run was aborted (stop condition, halt); sets status aborted. */
+  aborted?: string;
+  before: Snapshot;
+  after: Snapshot;
+  tally: Tally;
+  /**
+   * For per-fault outcomes and the leaked list, one of: the entries, a ready `journalSummary`, or the
+   * journal file (streamed; flush/close the Journal first or the last lines may be missing).
+   */
+  journalEntries?: Iterable<JournalEntry> | AsyncIterable<JournalEntry>;
+  journalSummary?: JournalSummary;
+  journalFile?: string;
+  kafka?: { redeliveries: number };
+  dryRun?: boolean;
+}
+
+const iso = (d: Date | string) => (typeof d === 'string' ? d : d.toISOString());
+const zeroOutcomes = () => Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
+
+async function summaryOf(input: VerdictInput): Promise<JournalSummary> {
+  if (input.journalSummary) return input.journalSummary;
+  const summary = new JournalSummary();
+  const entries = input.journalEntries ?? (input.journalFile && existsSync(input.journalFile) ? readJournal(input.journalFile) : []);
+  for await (const e of entries) summary.add(e);
+  return summary;
+}
+
+export async function buildVerdict(input: VerdictInput): Promise<Verdict> {
+  const { scenario, tally } = input;
+  const summary = await summaryOf(input);
+  const relays = new Set([...(scenario.kafka?.relays.map((r) => r.name) ?? []), ...summary.relays]);
+  // Names before the invariants run: evaluating ops(x) must not invent an empty rule x.
+  const names = [...new Set([...(scenario.http?.rules.map((r) => r.name) ?? []), ...(scenario.kafka?.relays.map((r) => r.name) ?? []), ...tally.names()])];
+
+  const http = { originals: 0, copies: 0, outcomes: zeroOutcomes() };
+  const kafka: Verdict['kafka'] = { originals: 0, copies: 0 };
+  if (input.kafka) kafka.redeliveries = input.kafka.redeliveries;
+  const rules: Record<string, RuleSummary> = {};
+  for (const name of names) {
+    const c = tally.get(name);
+    rules[name] = { originals: c.originals, ops: c.ops, copies: c.copies, byFault: summary.byFault.get(name) ?? {} };
+    if (relays.has(name)) {
+      kafka.originals += c.originals;
+      kafka.copies += c.copies;
+    } else {
+      http.originals += c.originals;
+      http.copies += c.copies;
+      for (const o of OUTCOMES) http.outcomes[o] += c.outcomes[o];
+    }
+  }
+
+  const before: Snapshot = { ...input.before };
+  const after: Snapshot = { ...input.after };
+  for (const name of Object.keys(scenario.probes)) {
+    before[name] ??= { value: null, error: 'not read' };
+    after[name] ??= { value: null, error: 'not read' };
+  }
+  const probes = compareSnapshots(before, after);
+  // Only dedup counters are marked: an unmarked probe is a side effect (the report's default).
+  for (const [name, reading] of Object.entries(probes)) if (probeRole(name, scenario.invariants) === 'dedup') reading.role = 'dedup';
+  const invariants = evaluateInvariants(scenario.invariants, probes, tally);
+  if (scenario.failOn.length > 0) invariants.push(outcomeCheck(scenario.failOn, http.outcomes));
+
+  let status: VerdictStatus = 'pass';
+  let reason: string | undefined;
+  const unread = Object.entries(probes).filter(([, r]) => r.before === null || r.after === null);
+  const failed = invariants.filter((i) => !i.ok);
+  if (input.aborted !== undefined) {
+    status = 'aborted';
+    reason = input.aborted;
+  } else if (http.originals + kafka.originals === 0) {
+    // No request reached the proxy and no message the relay: nothing was tested, so nothing passed.
+    status = 'inconclusive';
+    reason = 'no traffic: no request reached the proxy and no message reached a relay during the run';
+  } else if (unread.length > 0) {
+    status = 'inconclusive';
+    reason = unread.map(([name, r]) => `probe ${name} could not be read${r.error ? ` (${r.error})` : ''}`).join('; ');
+  } else if (failed.length > 0) {
+    status = 'fail';
+    reason = `${failed.length} of ${invariants.length} invariant${invariants.length === 1 ? '' : 's'} violated: ${failed.map((f) => f.detail).join('; ')}`;
+  }
+
+  const verdict: Verdict = {
+    scenario: scenario.name,
+    status,
+    seed: scenario.seed,
+    startedAt: iso(input.startedAt),
+    endedAt: iso(input.endedAt),
+    ...(reason !== undefined ? { reason } : {}),
+    ...(input.dryRun ?? scenario.dryRun ? { dryRun: true } : {}),
+    environment: scenario.gate.environment,
+    http,
+    kafka,
+    rules,
+    probes,
+    invariants,
+    leaked: summary.leaked,
+    leakedTotal: summary.leakedTotal,
+  };
+  return verdict;
+}
+
+/**
+ * Copies with a forbidden outcome fail the run on their own: a wrong replay leaves the books untouched,
+ * and a re-executed copy is a second write whatever the probes say.
+ */
+export function outcomeCheck(failOn: readonly Outcome[], outcomes: Record<Outcome, number>): InvariantResult {
+  const actual = failOn.reduce((n, o) => n + outcomes[o], 0);
+  const seen = failOn.filter((o) => outcomes[o] > 0).map((o) => `${outcomes[o]} ${o}`);
+  return {
+    name: `no copy ${failOn.join(' or ')}`,
+    ok: actual === 0,
+    expected: 0,
+    actual,
+    detail: actual === 0 ? `no copy was ${failOn.join(' or ')}` : `${seen.join(', ')} cop${actual === 1 ? 'y' : 'ies'} (see the leaked copies)`,
+  };
+}
+
+/**
+ * A probe compared against replayed copies (`grows_at_least: copies(rule, replayed)`) counts absorbed
+ * duplicates; without such an invariant, a name with "dedup" or "hits" says the same. The report
+ * charts dedup counters apart from side effects.
+ */
+export function probeRole(name: string, invariants: Scenario['invariants']): 'dedup' | 'side-effect' {
+  const dedupInvariant = invariants.some((i) => i.probe === name && i.grows_at_least !== undefined && /copies\s*\([^)]*replayed/.test(i.grows_at_least));
+  return dedupInvariant || /dedup|hits/i.test(name) ? 'dedup' : 'side-effect';
+}
+
+export function verdictExitCode(status: VerdictStatus): number {
+  return EXIT[status];
+}
+
+/**
+ * Writes DIR/verdict.json atomically (temp file + rename): a CI reader never sees half a verdict.
+ * Synchronous on purpose: the report is rendered from the file right after.
+ */
+export function writeVerdict(dir: string, verdict: Verdict): string {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'verdict.json');
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(verdict, null, 2) + '\n');
+  renameSync(tmp, file);
+  return file;
+}

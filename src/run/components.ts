@@ -1,0 +1,68 @@
+// Starts what a scenario names (control API, proxy, relays, built-in load) and stops it in reverse.
+import { startControlServer } from '../control/server';
+import { resolveSecret } from '../secrets';
+import { startProxy, type RunningProxy } from '../http/proxy';
+import { startRelay, type RunningRelay } from '../kafka/relay';
+import { runKafkaLoad } from '../kafka/load-producer';
+import { runHttpLoad } from '../load/http-load';
+import type { Logger } from '../log';
+import type { Scenario } from '../scenario/schema';
+import type { ChaosContext } from './context';
+
+export interface Components {
+  controlUrl: string;
+  proxy?: RunningProxy;
+  relays: RunningRelay[];
+  /** Stops everything that was started, newest first; never throws. */
+  close(): Promise<void>;
+}
+
+export async function startComponents(
+  scenario: Scenario,
+  ctx: ChaosContext,
+  status: () => unknown,
+  env: NodeJS.ProcessEnv,
+): Promise<Components> {
+  const closers: Array<() => Promise<unknown>> = [];
+  const close = async () => {
+    for (const c of closers.reverse()) await c().catch((err) => ctx.logger.warn('close failed', { error: String(err) }));
+  };
+  try {
+    const token = scenario.control.token ? resolveSecret(scenario.control.token, 'control.token', env) : undefined;
+    const control = await startControlServer({
+      listen: scenario.control.listen, token, halt: ctx.halt, registry: ctx.metrics.registry, status, logger: ctx.logger,
+    });
+    closers.push(() => control.close());
+    const common = { seed: scenario.seed, dryRun: scenario.dryRun, budget: ctx.budget, halt: ctx.halt, metrics: ctx.metrics, journal: ctx.journal, logger: ctx.logger };
+    const proxy = scenario.http ? await startProxy({ http: scenario.http, ...common }) : undefined;
+    if (proxy) closers.push(() => proxy.close(2000));
+    const relays: RunningRelay[] = [];
+    for (const relay of scenario.kafka?.relays ?? []) {
+      const running = await startRelay({ kafka: scenario.kafka!, relay, ...common });
+      relays.push(running);
+      closers.push(() => running.close());
+    }
+    return { controlUrl: control.url, proxy, relays, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+export interface LoadRun {
+  done: Promise<unknown>;
+}
+
+/** Built-in traffic for the chaos window; paths (`/orders`) go through the scenario's proxy. */
+export function startLoad(scenario: Scenario, proxyUrl: string | undefined, signal: AbortSignal, logger: Logger): LoadRun {
+  const runs: Promise<unknown>[] = [];
+  scenario.load?.http.forEach((spec, index) => {
+    const url = spec.url.startsWith('/') ? `${proxyUrl ?? ''}${spec.url}` : spec.url;
+    runs.push(runHttpLoad({ ...spec, url }, { seed: scenario.seed, index, durationMs: scenario.duration, signal, logger }));
+  });
+  scenario.load?.kafka.forEach((spec, index) => {
+    // index: part of every message id, so two kafka loads never send the same message-id.
+    runs.push(runKafkaLoad(spec, { brokers: [...scenario.kafka!.brokers], seed: scenario.seed, index, durationMs: scenario.duration, signal, logger }));
+  });
+  return { done: Promise.allSettled(runs) };
+}

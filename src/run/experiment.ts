@@ -1,0 +1,124 @@
+// The experiment state machine: baseline → chaos → settle → verify → done | aborted.
+import { UnreachableError } from '../errors';
+import type { Logger } from '../log';
+import { createProbes, type Probe } from '../probes';
+import { takeSnapshot } from '../reconcile/snapshot';
+import { buildVerdict, verdictExitCode, writeVerdict } from '../reconcile/verdict';
+import type { Verdict } from '../reconcile/types';
+import { renderReport } from '../report/render';
+import type { Scenario } from '../scenario/schema';
+import { startComponents, startLoad, type Components } from './components';
+import { createChaosContext } from './context';
+import { waitForHealthy } from './health';
+import { createProgress } from './progress';
+import { makeRunDir, runFile } from './run-dir';
+import { settleAll, waitForStableProbes } from './settle';
+import { Phase, TimelineSampler } from './timeline';
+
+export interface RunOptions {
+  reportDir?: string;
+  logger: Logger;
+  /** Draw the progress line (a TTY, or --pretty). */
+  pretty: boolean;
+  env?: NodeJS.ProcessEnv;
+  /** Ctrl-C: the run ends cleanly as aborted. */
+  signal?: AbortSignal;
+  onReady?: (info: { proxyUrl?: string; controlUrl: string; runDir: string }) => void;
+}
+
+export interface RunResult {
+  verdict: Verdict;
+  runDir: string;
+  reportFile: string;
+  exitCode: number;
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+  });
+
+export async function runExperiment(scenario: Scenario, o: RunOptions): Promise<RunResult> {
+  const env = o.env ?? process.env;
+  const runDir = makeRunDir(o.reportDir, scenario.name);
+  const startedMs = Date.now();
+  const ctx = createChaosContext(scenario, runFile(runDir, 'journal'), o.logger);
+  const stop = new AbortController();
+  // Any halt ends the window; a later resume does not un-abort the run (the window was cut short).
+  let abortReason: string | undefined;
+  ctx.halt.on('halt', (reason: string) => {
+    abortReason ??= reason;
+    stop.abort();
+  });
+  const onSignal = () => ctx.halt.halt('interrupted');
+  o.signal?.addEventListener('abort', onSignal, { once: true });
+
+  let phase: Phase = 'baseline';
+  const probes: Probe[] = createProbes(scenario.probes, env);
+  let components: Components | undefined;
+  let sampler: TimelineSampler | undefined;
+  const progress = createProgress(o.pretty, ctx.journal.tally);
+  let ticker: NodeJS.Timeout | undefined;
+  try {
+    const pending = () => (components?.proxy?.pending() ?? 0) + (components?.relays ?? []).reduce((s, r) => s + r.pending(), 0);
+    const status = () => ({ scenario: scenario.name, phase, runDir, halted: ctx.halt.halted, pending: pending(), counts: ctx.journal.tally.totals() });
+    components = await startComponents(scenario, ctx, status, env);
+    o.onReady?.({ proxyUrl: components.proxy?.url, controlUrl: components.controlUrl, runDir });
+    o.logger.info('started', { runDir, proxy: components.proxy?.url, control: components.controlUrl });
+    if (scenario.health) await waitForHealthy(scenario.health.url, scenario.health.timeout);
+
+    const before = await takeSnapshot(probes);
+    const unreadable = Object.entries(before).filter(([, r]) => r.error !== undefined);
+    if (unreadable.length > 0) {
+      throw new UnreachableError(unreadable.map(([name]) => `probe ${name}`).join(', '), unreadable.map(([, r]) => r.error).join('; '));
+    }
+    sampler = new TimelineSampler(runFile(runDir, 'timeline'), probes, ctx.journal.tally, startedMs, () => phase);
+    sampler.start(scenario.timeline.interval);
+
+    phase = 'chaos';
+    const windowEnd = Date.now() + scenario.duration;
+    const load = startLoad(scenario, components.proxy?.url, stop.signal, o.logger);
+    ticker = setInterval(() => progress.update(phase, windowEnd - Date.now()), 250);
+    await sleep(scenario.duration, stop.signal);
+
+    phase = 'settle';
+    const settleDeadline = Date.now() + scenario.settle;
+    components.proxy?.stopInjecting();
+    components.relays.forEach((r) => r.stopInjecting());
+    await load.done;
+    if (abortReason === undefined) {
+      const drained = await settleAll([...(components.proxy ? [components.proxy] : []), ...components.relays], settleDeadline);
+      // Steps of at least a second: two readings between two Prometheus scrapes would look "stable".
+      const stable = await waitForStableProbes(probes, settleDeadline, Math.max(scenario.timeline.interval, 1000));
+      o.logger.info('settled', { drained, stable, pending: pending() });
+    }
+    clearInterval(ticker);
+    progress.done();
+
+    const after = await takeSnapshot(probes);
+    await sampler.sample();
+    await sampler.stop();
+    sampler = undefined;
+    await components.close();
+    const redeliveries = components.relays.reduce((s, r) => s + r.stats().redeliveries, 0);
+    components = undefined;
+    await ctx.journal.close();
+    const verdict = await buildVerdict({
+      scenario, startedAt: new Date(startedMs).toISOString(), endedAt: new Date().toISOString(),
+      aborted: abortReason, before, after, tally: ctx.journal.tally,
+      journalFile: runFile(runDir, 'journal'), kafka: { redeliveries }, dryRun: scenario.dryRun,
+    });
+    writeVerdict(runDir, verdict);
+    const reportFile = await renderReport(runDir);
+    return { verdict, runDir, reportFile, exitCode: verdictExitCode(verdict.status) };
+  } finally {
+    clearInterval(ticker);
+    progress.done();
+    o.signal?.removeEventListener('abort', onSignal);
+    await sampler?.stop();
+    await components?.close();
+    await Promise.all(probes.map((p) => p.close().catch(() => undefined)));
+    await ctx.journal.close().catch(() => undefined);
+  }
+}

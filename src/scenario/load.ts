@@ -1,0 +1,78 @@
+// Read a YAML scenario, validate it, report every problem with its path, return it frozen.
+import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { ConfigError, messageOf } from '../errors';
+import { interpolate } from './interpolate';
+import { Scenario, scenarioSchema } from './schema';
+
+/** `http.rules[0].fraction` from zod's path array. */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.reduce<string>((acc, part) => {
+    if (typeof part === 'number') return `${acc}[${part}]`;
+    return acc ? `${acc}.${String(part)}` : String(part);
+  }, '');
+}
+
+function issueLines(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const where = formatPath(issue.path) || '(top level)';
+    let message = issue.message;
+    if (issue.code === 'unrecognized_keys') message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+    // zod's stock wording reads like a stack trace; say it the way the scenario reference does.
+    if (issue.code === 'too_big' && message.startsWith('Too big')) message = `must be at most ${issue.maximum}`;
+    if (issue.code === 'too_small' && message.startsWith('Too small')) message = `must be at least ${issue.minimum}`;
+    if (issue.code === 'invalid_union' && 'note' in issue && issue.note === 'No matching discriminator') {
+      message = `must be one of ${discriminatorOptions(message)}`;
+    }
+    if ('input' in issue && issue.input === undefined && issue.code !== 'custom') message = 'is required';
+    return `${where}: ${message}`;
+  });
+}
+
+function discriminatorOptions(message: string): string {
+  return (message.match(/'[^']+'/g) ?? []).map((q) => q.slice(1, -1)).join(', ') || message;
+}
+
+export function parseScenario(raw: unknown): Scenario {
+  const result = scenarioSchema.safeParse(raw, { reportInput: true });
+  if (!result.success) throw new ConfigError(issueLines(result.error));
+  return deepFreeze(result.data);
+}
+
+/** The YAML as plain data, before validation (flags are applied to it, then it is validated). */
+export function parseYaml(text: string, source = 'scenario', env: NodeJS.ProcessEnv = process.env): Record<string, unknown> {
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(doc.errors.map((e) => `${source}: YAML ${e.message.split('\n')[0]}`));
+  }
+  const data = doc.toJS();
+  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new ConfigError([`${source}: must be a YAML mapping`]);
+  return interpolate(data, env) as Record<string, unknown>;
+}
+
+export function parseScenarioText(text: string, source = 'scenario'): Scenario {
+  return parseScenario(parseYaml(text, source));
+}
+
+export function readScenarioFile(file: string, env: NodeJS.ProcessEnv = process.env): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError([`${file}: cannot read (${messageOf(err)})`]);
+  }
+  return parseYaml(text, file, env);
+}
+
+export function loadScenario(file: string, env: NodeJS.ProcessEnv = process.env): Scenario {
+  return parseScenario(readScenarioFile(file, env));
+}
+
+export function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value as object)) deepFreeze(v);
+  }
+  return value;
+}

@@ -1,0 +1,78 @@
+// The `http:` section: proxy listener, upstream and the rules that pick writes to duplicate.
+import { z } from 'zod';
+import { delay, duration, fraction, hostPort, identity, name } from './schema-common';
+
+export const WRITE_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+const weight = z.number().positive({ message: 'must be greater than 0' }).default(1);
+
+/** Each fault kind; the framework applies `fraction` and `weight`, the fault only shapes the copies. */
+export const httpFault = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('replay'),
+    weight,
+    copies: z.number().int().min(1).max(100).default(1),
+    delay: delay.default({ dist: 'fixed', value: 0 }),
+  }),
+  z.strictObject({
+    kind: z.literal('burst'),
+    weight,
+    copies: z.number().int().min(1).max(100).default(2),
+    within: duration.default(20).describe('copies start within this window after the original was sent'),
+  }),
+  z.strictObject({
+    kind: z.literal('lost-reply'),
+    weight,
+    status: z.union([z.literal(502), z.literal(503), z.literal(504)]).default(504),
+    reset: z.boolean().default(false).describe('reset the client connection instead of answering with status'),
+  }),
+  z.strictObject({
+    kind: z.literal('key-reuse'),
+    weight,
+    change: z.strictObject({
+      field: z.string().min(1).describe('dot path of a JSON body field to change'),
+      add: z.number().optional(),
+      set: z.unknown().optional(),
+    }),
+    delay: delay.default({ dist: 'fixed', value: 0 }),
+  }),
+  z.strictObject({
+    kind: z.literal('strip-key'),
+    weight,
+    delay: delay.default({ dist: 'fixed', value: 0 }),
+  }),
+]);
+export type HttpFault = z.output<typeof httpFault>;
+export const HTTP_FAULT_KINDS = ['replay', 'burst', 'lost-reply', 'key-reuse', 'strip-key'] as const;
+export type HttpFaultKind = (typeof HTTP_FAULT_KINDS)[number];
+
+const methodList = z
+  .union([z.string(), z.array(z.string()).min(1)])
+  .transform((m) => (Array.isArray(m) ? m : [m]).map((x) => x.toUpperCase()));
+
+export const httpRule = z.strictObject({
+  name,
+  match: z
+    .strictObject({
+      method: methodList.default([...WRITE_METHODS]),
+      path: z.string().default('/**').describe('path pattern: * matches one segment, ** any number; query ignored'),
+      header: z.string().transform((h) => h.toLowerCase()).optional().describe('only requests carrying this header'),
+    })
+    .default({ method: [...WRITE_METHODS], path: '/**' }),
+  fraction,
+  faults: z.array(httpFault).min(1, { message: 'needs at least one fault' }).default([{ kind: 'replay', weight: 1, copies: 1, delay: { dist: 'fixed', value: 0 } }]),
+});
+export type HttpRule = z.output<typeof httpRule>;
+
+export const httpSection = z.strictObject({
+  listen: hostPort.default('127.0.0.1:8081'),
+  upstream: z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' }),
+  ca: z.string().optional().describe('PEM file with extra CA certificates for an HTTPS upstream'),
+  insecure: z.boolean().default(false).describe('skip upstream certificate checks (never in production)'),
+  identity: identity.default({ header: 'idempotency-key' }),
+  markCopies: z.string().optional().describe('header added to copies (off by default: a service could hide its bugs)'),
+  copyTimeout: duration.default(10_000),
+  maxBodyBytes: z.number().int().positive().default(1024 * 1024).describe('bodies above this are forwarded, not duplicated'),
+  rules: z.array(httpRule).min(1, { message: 'needs at least one rule' }),
+});
+export type HttpSection = z.output<typeof httpSection>;

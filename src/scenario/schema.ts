@@ -1,0 +1,82 @@
+// The whole scenario file. Every field is validated here, before anything starts.
+import { z } from 'zod';
+import { duration, hostPort, name, secretRef } from './schema-common';
+import { httpSection } from './schema-http';
+import { kafkaSection } from './schema-kafka';
+import { loadSection } from './schema-load';
+import { invariant, probe } from './schema-probes';
+import { checkExpression } from '../reconcile/expressions';
+
+export const budget = z.strictObject({
+  total: z.number().int().min(0).optional().describe('at most this many copies in the whole run'),
+  perSecond: z.number().positive().optional().describe('at most this many copies per second'),
+});
+
+export const control = z.strictObject({
+  listen: hostPort.default('127.0.0.1:0'),
+  token: secretRef.optional().describe('bearer token for POSTs; required off loopback (use env:NAME)'),
+});
+
+/** Reserved for gated production runs; today only the environment is recorded and checked. */
+export const gate = z.strictObject({
+  environment: z.enum(['staging', 'production']).default('staging'),
+});
+
+export const scenarioSchema = z
+  .strictObject({
+    version: z.literal(1, { message: 'must be 1' }),
+    name,
+    description: z.string().optional(),
+    seed: z.number().int().min(0).default(1),
+    duration: duration.default(60_000).describe('the chaos window'),
+    settle: duration.default(30_000).describe('at most this long for pending copies and probes to settle'),
+    dryRun: z.boolean().default(false).describe('log every decision, send no copy'),
+    budget: budget.default({}),
+    control: control.default({ listen: '127.0.0.1:0' }),
+    gate: gate.default({ environment: 'staging' }),
+    health: z.strictObject({ url: z.url(), timeout: duration.default(30_000) }).optional().describe('wait for this URL to answer 2xx before the baseline'),
+    timeline: z.strictObject({ interval: duration.default(1000) }).default({ interval: 1000 }),
+    http: httpSection.optional(),
+    kafka: kafkaSection.optional(),
+    load: loadSection.optional(),
+    failOn: z
+      .array(z.enum(['re-executed', 'wrong-replay', 'error', 'conflict']))
+      .default(['re-executed', 'wrong-replay'])
+      .describe('copy outcomes that fail the run even when every invariant holds (the books cannot see a wrong replay); [] turns it off'),
+    probes: z.record(z.string(), probe).default({}),
+    invariants: z.array(invariant).default([]),
+  })
+  .superRefine((s, ctx) => {
+    const ruleNames = new Set<string>();
+    s.http?.rules.forEach((r, i) => {
+      if (ruleNames.has(r.name)) ctx.addIssue({ code: 'custom', path: ['http', 'rules', i, 'name'], message: `duplicate rule name ${r.name}` });
+      ruleNames.add(r.name);
+    });
+    s.kafka?.relays.forEach((r, i) => {
+      if (ruleNames.has(r.name)) ctx.addIssue({ code: 'custom', path: ['kafka', 'relays', i, 'name'], message: `name ${r.name} is already used` });
+      ruleNames.add(r.name);
+    });
+    s.invariants.forEach((inv, i) => {
+      if (!(inv.probe in s.probes)) ctx.addIssue({ code: 'custom', path: ['invariants', i, 'probe'], message: `no probe named ${inv.probe}` });
+      // Expressions name rules/relays: check them here so a typo is a config error, not a run-time 0.
+      for (const field of ['grows_by', 'grows_at_least', 'grows_at_most'] as const) {
+        const text = inv[field];
+        const problem = text === undefined ? undefined : checkExpression(text, ruleNames);
+        if (problem) ctx.addIssue({ code: 'custom', path: ['invariants', i, field], message: problem });
+      }
+    });
+    s.load?.http.forEach((l, i) => {
+      if (l.rule && !ruleNames.has(l.rule)) ctx.addIssue({ code: 'custom', path: ['load', 'http', i, 'rule'], message: `no rule named ${l.rule}` });
+    });
+    if ((s.load?.kafka.length ?? 0) > 0 && !s.kafka) {
+      ctx.addIssue({ code: 'custom', path: ['load', 'kafka'], message: 'needs a kafka section with brokers' });
+    }
+    if (s.load?.http.some((l) => l.url.startsWith('/')) && !s.http) {
+      ctx.addIssue({ code: 'custom', path: ['load', 'http'], message: 'a path URL goes through the proxy: needs an http section' });
+    }
+    if (!s.http && !s.kafka) ctx.addIssue({ code: 'custom', path: [], message: 'needs an http or a kafka section (or both)' });
+  });
+
+export type Scenario = z.output<typeof scenarioSchema>;
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export { name };

@@ -1,0 +1,53 @@
+import { expect } from 'chai';
+import { FAULTS, faultDriver, isNoCopy } from '../../../src/faults';
+import { changeJson } from '../../../src/faults/key-reuse';
+import { HTTP_FAULT_KINDS, httpFault } from '../../../src/scenario/schema-http';
+
+const original = {
+  headers: Object.freeze({ 'idempotency-key': 'k1', 'content-type': 'application/json' }),
+  body: Buffer.from('{"amount":5,"meta":{"n":1}}'),
+  identityHeader: 'idempotency-key',
+};
+
+describe('faults', () => {
+  it('has one driver per fault kind', () => {
+    expect(Object.keys(FAULTS).sort()).to.deep.equal([...HTTP_FAULT_KINDS].sort());
+    for (const k of HTTP_FAULT_KINDS) expect(faultDriver(k).kind).to.equal(k);
+  });
+
+  it('replay and burst copy the request as is; burst overlaps the original, replay follows it', () => {
+    for (const kind of ['replay', 'burst'] as const) {
+      const c = faultDriver(kind).shape(original, httpFault.parse({ kind }) as never, 0);
+      expect(isNoCopy(c)).to.equal(false);
+      if (!isNoCopy(c)) {
+        expect(c.headers).to.deep.equal(original.headers);
+        expect(c.headers).to.not.equal(original.headers);
+        expect(c.body).to.equal(original.body);
+      }
+    }
+    expect(FAULTS.burst.clock).to.equal('from-send');
+    expect(FAULTS.replay.clock).to.equal('after-response');
+  });
+
+  it('strip-key removes only the identity header', () => {
+    const c = FAULTS['strip-key'].shape(original, httpFault.parse({ kind: 'strip-key' }) as never, 0);
+    expect(c).to.deep.equal({ headers: { 'content-type': 'application/json' }, body: original.body });
+    expect(original.headers['idempotency-key']).to.equal('k1');
+  });
+
+  it('key-reuse changes one field at a dot path (add or set); a non-JSON body is no copy', () => {
+    const fault = httpFault.parse({ kind: 'key-reuse', change: { field: 'meta.n', add: 2 } });
+    const c = FAULTS['key-reuse'].shape(original, fault as never, 0);
+    expect(isNoCopy(c) ? undefined : JSON.parse(c.body.toString())).to.deep.equal({ amount: 5, meta: { n: 3 } });
+    expect(original.body.toString()).to.equal('{"amount":5,"meta":{"n":1}}');
+    expect(changeJson({ a: 1 }, { field: 'b.c', set: 'x' })).to.deep.equal({ a: 1, b: { c: 'x' } });
+    expect(changeJson({ a: 'str' }, { field: 'a', add: 1 })).to.deep.equal({ a: 1 });
+    const bad = FAULTS['key-reuse'].shape({ ...original, body: Buffer.from('not json') }, fault as never, 0);
+    expect(bad).to.deep.equal({ skip: 'body-not-json' });
+  });
+
+  it('lost-reply sends no copy of its own', () => {
+    expect(FAULTS['lost-reply'].clock).to.equal('none');
+    expect(isNoCopy(FAULTS['lost-reply'].shape(original, httpFault.parse({ kind: 'lost-reply' }) as never, 0))).to.equal(true);
+  });
+});
