@@ -7,21 +7,33 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import type { JournalEntry } from '../../../src/journal/types';
 import { runCli, stopCli } from '../../helpers/cli';
 import { ensureBroker, uniqueTopic, type TestBroker } from '../../helpers/kafka-broker';
-import { createTopics, produceAll, readTopic, startTestRelay, testMessage, type ReadMessage } from './kafka-util';
+import { createTopics, readTopic, startTestRelay, testMessage, type ReadMessage } from './kafka-util';
 
 const N = 20_000;
 const MARK = 'x-doubletap-copy';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Produces the N messages in paced chunks so the relay works while the fault happens. */
+/**
+ * Produces the N messages in paced chunks so the relay works while the fault happens. One idempotent
+ * producer with patient retries rides out the broker restart: the test's own input must not be what
+ * fails (a producer per chunk met the broker down at connect and gave up after kafkajs' retries).
+ */
 function pacedProduce(brokers: string[], topic: string): Promise<void> {
   return (async () => {
-    for (let i = 0; i < N; i += 1000) {
-      await produceAll(brokers, topic, Array.from({ length: 1000 }, (_, j) => testMessage(i + j, 50, 200)));
-      await sleep(250);
+    const kafka = new Kafka({ brokers, clientId: 'doubletap-test-paced', logLevel: logLevel.NOTHING, retry: { retries: 60, initialRetryTime: 200, maxRetryTime: 2000 } });
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    try {
+      for (let i = 0; i < N; i += 1000) {
+        await producer.send({ topic, acks: -1, messages: Array.from({ length: 1000 }, (_, j) => testMessage(i + j, 50, 200)) });
+        await sleep(250);
+      }
+    } finally {
+      await producer.disconnect();
     }
   })();
 }
