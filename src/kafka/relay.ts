@@ -2,7 +2,6 @@
 // and schedule a seeded fraction of copies. Offsets are committed only after the original is acked.
 import { Partitioners, type Consumer, type EachBatchPayload, type KafkaMessage as Message, type Producer } from 'kafkajs';
 import type { Budget } from '../chaos/budget';
-import { decide, type DecideRule } from '../chaos/decide';
 import type { HaltSwitch } from '../chaos/halt';
 import type { Journal } from '../journal/writer';
 import type { Logger } from '../log';
@@ -10,7 +9,8 @@ import type { Metrics } from '../metrics';
 import type { KafkaRelay, KafkaSection } from '../scenario/schema-kafka';
 import { checkTopics, createKafka } from './client';
 import { CopyScheduler } from './relay-copies';
-import { AckedOffsets, copyOf, forwardOf, identityOf } from './relay-message';
+import { AckedOffsets, forwardOf, identityOf } from './relay-message';
+import { copyPlanner } from './relay-plan';
 import type { RestartMatcher } from './restart-match';
 import { COMMIT_EVERY, RELAY_CHUNK, restartCheck } from './restart-tail';
 import { SerialSender } from './serial-sender';
@@ -34,10 +34,6 @@ export interface RunningRelay {
   stats(): { originals: number; copies: number; redeliveries: number };
   /** End of the chaos window: schedule no new copies; scheduled ones still go out (settle). */
   stopInjecting(): void;
-}
-
-export function relayRule(relay: KafkaRelay): DecideRule {
-  return { name: relay.name, fraction: relay.fraction, faults: [{ weight: 1, copies: relay.copies, delay: relay.delay }] };
 }
 
 export async function startRelay(o: RelayOptions): Promise<RunningRelay> {
@@ -71,7 +67,6 @@ export async function startRelay(o: RelayOptions): Promise<RunningRelay> {
   const sender = new SerialSender(producer, relay.to);
   const copies = new CopyScheduler(sender, { journal, metrics, budget: o.budget });
   const acked = new AckedOffsets();
-  const rule = relayRule(relay);
   const counts = { originals: 0, redeliveries: 0 };
   let paused = false;
   let closing = false;
@@ -92,27 +87,7 @@ export async function startRelay(o: RelayOptions): Promise<RunningRelay> {
     });
   };
 
-  const planCopies = (m: Message, topic: string, partition: number, originalId: string, messageId: string) => {
-    if (o.halt.halted) return 'halted';
-    if (!injecting) return undefined;
-    const plan = decide(o.seed, rule, messageId);
-    if (!plan.picked) return undefined;
-    const context = { relay: relay.name, topic, partition, offset: m.offset, messageId };
-    plan.copyDelaysMs.forEach((delayMs, i) => {
-      if (o.dryRun) {
-        journal.write({ kind: 'copy', id: `${originalId}.${i + 1}`, of: originalId, fault: 'redeliver', delayMs, dryRun: true, ...context });
-        return;
-      }
-      const taken = o.budget.tryTake();
-      if (taken !== 'ok') {
-        logger.debug('copy not sent: budget', { relay: relay.name, reason: taken });
-        return;
-      }
-      if (Number.isFinite(o.budget.remaining)) metrics.budgetRemaining.set(o.budget.remaining);
-      copies.schedule({ originalId, copyIndex: i + 1, delayMs, message: copyOf(m, relay.markCopies, i + 1), context });
-    });
-    return undefined;
-  };
+  const planCopies = copyPlanner(o, copies, () => injecting);
 
   const onAcked = (m: Message, topic: string, partition: number, redelivered: boolean, p: EachBatchPayload) => {
     const messageId = identityOf(m, topic, partition, relay.identity?.header);
@@ -129,7 +104,7 @@ export async function startRelay(o: RelayOptions): Promise<RunningRelay> {
       journal.write({ kind: 'original', id, relay: relay.name, topic, partition, offset: m.offset, messageId, redelivery: true });
     } else {
       counts.originals += 1;
-      const reason = planCopies(m, topic, partition, id, messageId);
+      const reason = planCopies({ m, topic, partition, originalId: id, messageId });
       journal.write({ kind: 'original', id, relay: relay.name, topic, partition, offset: m.offset, messageId, ...(reason ? { reason } : {}), ...(o.dryRun ? { dryRun: true } : {}) });
     }
     p.resolveOffset(m.offset);

@@ -1,0 +1,51 @@
+// Which copies of a relayed original go out: the seeded decision, dry-run, budget, then the scheduler.
+// Kept apart from the consume loop (relay.ts) so that file reads as "consume, produce, commit".
+import type { KafkaMessage as Message } from 'kafkajs';
+import { decide, type DecideRule } from '../chaos/decide';
+import type { KafkaRelay } from '../scenario/schema-kafka';
+import type { RelayOptions } from './relay';
+import type { CopyScheduler } from './relay-copies';
+import { copyOf } from './relay-message';
+
+export interface OriginalAt {
+  m: Message;
+  topic: string;
+  partition: number;
+  originalId: string;
+  messageId: string;
+}
+
+/** A relay is one rule with one fault: `copies` redeliveries, each after a draw from `delay`. */
+export function relayRule(relay: KafkaRelay): DecideRule {
+  return { name: relay.name, fraction: relay.fraction, faults: [{ weight: 1, copies: relay.copies, delay: relay.delay }] };
+}
+
+/**
+ * Returns `plan(original)`: schedules its copies, if picked. Returns 'halted' when the halt switch is
+ * on (journaled as the original's reason), else undefined. `injecting()` is false after the window.
+ */
+export function copyPlanner(o: RelayOptions, copies: CopyScheduler, injecting: () => boolean) {
+  const { relay, journal, logger, metrics, budget } = o;
+  const rule = relayRule(relay);
+  return ({ m, topic, partition, originalId, messageId }: OriginalAt): 'halted' | undefined => {
+    if (o.halt.halted) return 'halted';
+    if (!injecting()) return undefined;
+    const plan = decide(o.seed, rule, messageId);
+    if (!plan.picked) return undefined;
+    const context = { relay: relay.name, topic, partition, offset: m.offset, messageId };
+    plan.copyDelaysMs.forEach((delayMs, i) => {
+      if (o.dryRun) {
+        journal.write({ kind: 'copy', id: `${originalId}.${i + 1}`, of: originalId, fault: 'redeliver', delayMs, dryRun: true, ...context });
+        return;
+      }
+      const taken = budget.tryTake();
+      if (taken !== 'ok') {
+        logger.debug('copy not sent: budget', { relay: relay.name, reason: taken });
+        return;
+      }
+      if (Number.isFinite(budget.remaining)) metrics.budgetRemaining.set(budget.remaining);
+      copies.schedule({ originalId, copyIndex: i + 1, delayMs, message: copyOf(m, relay.markCopies, i + 1), context });
+    });
+    return undefined;
+  };
+}
