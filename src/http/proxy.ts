@@ -3,12 +3,9 @@
 import http from 'node:http';
 import net from 'node:net';
 import httpProxy from 'http-proxy';
-import type { Budget } from '../chaos/budget';
+import type { ChaosContext } from '../chaos/context';
 import { ConfigError, messageOf } from '../errors';
-import type { HaltSwitch } from '../chaos/halt';
-import type { Journal } from '../journal/writer';
 import type { Logger } from '../log';
-import type { Metrics } from '../metrics';
 import { parseHostPort } from '../scenario/durations';
 import type { HttpSection } from '../scenario/schema-http';
 import { CopyScheduler } from './copies';
@@ -17,15 +14,8 @@ import { ProxyHandlers } from './handlers';
 import { compileRules } from './match';
 import { createUpstream, type Upstream } from './upstream';
 
-export interface ProxyOptions {
+export interface ProxyOptions extends ChaosContext {
   http: HttpSection;
-  seed: number;
-  dryRun: boolean;
-  budget: Budget;
-  halt: HaltSwitch;
-  metrics: Metrics;
-  journal: Journal;
-  logger: Logger;
 }
 
 export interface RunningProxy {

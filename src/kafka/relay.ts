@@ -1,11 +1,7 @@
 // The Kafka relay: consume the source topic(s), produce every message to the destination (acks all),
 // and schedule a seeded fraction of copies. Offsets are committed only after the original is acked.
 import { Partitioners, type Consumer, type EachBatchPayload, type KafkaMessage as Message, type Producer } from 'kafkajs';
-import type { Budget } from '../chaos/budget';
-import type { HaltSwitch } from '../chaos/halt';
-import type { Journal } from '../journal/writer';
-import type { Logger } from '../log';
-import type { Metrics } from '../metrics';
+import type { ChaosContext } from '../chaos/context';
 import type { KafkaRelay, KafkaSection } from '../scenario/schema-kafka';
 import { checkTopics, createKafka } from './client';
 import { CopyScheduler } from './relay-copies';
@@ -15,16 +11,9 @@ import type { RestartMatcher } from './restart-match';
 import { COMMIT_EVERY, RELAY_CHUNK, restartCheck } from './restart-tail';
 import { SerialSender } from './serial-sender';
 
-export interface RelayOptions {
+export interface RelayOptions extends ChaosContext {
   kafka: KafkaSection;
   relay: KafkaRelay;
-  seed: number;
-  dryRun: boolean;
-  budget: Budget;
-  halt: HaltSwitch;
-  metrics: Metrics;
-  journal: Journal;
-  logger: Logger;
 }
 
 export interface RunningRelay {
