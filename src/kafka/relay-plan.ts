@@ -7,14 +7,6 @@ import type { RelayOptions } from './relay';
 import type { CopyScheduler } from './relay-copies';
 import { copyOf } from './relay-message';
 
-export interface OriginalAt {
-  m: Message;
-  topic: string;
-  partition: number;
-  originalId: string;
-  messageId: string;
-}
-
 /** A relay is one rule with one fault: `copies` redeliveries, each after a draw from `delay`. */
 export function relayRule(relay: KafkaRelay): DecideRule {
   return { name: relay.name, fraction: relay.fraction, faults: [{ weight: 1, copies: relay.copies, delay: relay.delay }] };
@@ -27,7 +19,8 @@ export function relayRule(relay: KafkaRelay): DecideRule {
 export function copyPlanner(o: RelayOptions, copies: CopyScheduler, injecting: () => boolean) {
   const { relay, journal, logger, metrics, budget } = o;
   const rule = relayRule(relay);
-  return ({ m, topic, partition, originalId, messageId }: OriginalAt): 'halted' | undefined => {
+  // Positional arguments: this runs once per relayed message, so no per-call object.
+  return (m: Message, topic: string, partition: number, originalId: string, messageId: string): 'halted' | undefined => {
     if (o.halt.halted) return 'halted';
     if (!injecting()) return undefined;
     const plan = decide(o.seed, rule, messageId);

@@ -93,7 +93,7 @@ export async function startRelay(o: RelayOptions): Promise<RunningRelay> {
       journal.write({ kind: 'original', id, relay: relay.name, topic, partition, offset: m.offset, messageId, redelivery: true });
     } else {
       counts.originals += 1;
-      const reason = planCopies({ m, topic, partition, originalId: id, messageId });
+      const reason = planCopies(m, topic, partition, id, messageId);
       journal.write({ kind: 'original', id, relay: relay.name, topic, partition, offset: m.offset, messageId, ...(reason ? { reason } : {}), ...(o.dryRun ? { dryRun: true } : {}) });
     }
     p.resolveOffset(m.offset);

@@ -75,7 +75,7 @@ export async function restartCheck(kafka: Kafka, relay: KafkaRelay, logger: Logg
 
 async function readTail(kafka: Kafka, relay: KafkaRelay, header: string, ranges: Range[], matcher: RestartMatcher, logger: Logger): Promise<RestartMatcher | undefined> {
   const started = Date.now();
-  // A throwaway group (no Math.random: name, pid and time are unique enough). It never commits, so
+  // A throwaway group (name, pid and time are unique enough; nothing random). It never commits, so
   // the coordinator drops it as soon as the consumer leaves.
   const consumer = kafka.consumer({
     groupId: `doubletap-tail-${relay.name}-${process.pid}-${started}`, maxWaitTimeInMs: 100, allowAutoTopicCreation: false,

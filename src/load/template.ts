@@ -5,7 +5,7 @@ import { ConfigError } from '../errors';
 export interface TemplateContext {
   /** The logical operation's sequence number (0-based). */
   seq: number;
-  /** Seeded generator (rngFor from src/chaos/decide.ts); never Math.random. */
+  /** Seeded generator (rngFor from src/chaos/decide.ts): the only source of randomness here. */
   rng: () => number;
 }
 

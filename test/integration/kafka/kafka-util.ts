@@ -1,5 +1,5 @@
 // Test-side Kafka helpers: topics, bulk produce, read a whole topic back, a relay built from a scenario.
-import { Kafka, logLevel, Partitioners, type Message } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Message, type RetryOptions } from 'kafkajs';
 import { Budget } from '../../../src/chaos/budget';
 import { HaltSwitch } from '../../../src/chaos/halt';
 import { Journal } from '../../../src/journal/writer';
@@ -8,8 +8,8 @@ import { silentLogger } from '../../../src/log';
 import { createMetrics } from '../../../src/metrics';
 import { parseScenario } from '../../../src/scenario/load';
 
-export function client(brokers: string[]): Kafka {
-  return new Kafka({ brokers, clientId: 'doubletap-test', logLevel: logLevel.NOTHING, retry: { retries: 10 } });
+export function client(brokers: string[], retry: RetryOptions = { retries: 10 }): Kafka {
+  return new Kafka({ brokers, clientId: 'doubletap-test', logLevel: logLevel.NOTHING, retry });
 }
 
 export async function createTopics(brokers: string[], topics: string[], partitions = 1): Promise<void> {

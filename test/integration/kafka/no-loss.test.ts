@@ -7,11 +7,11 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { Partitioners } from 'kafkajs';
 import type { JournalEntry } from '../../../src/journal/types';
 import { runCli, stopCli } from '../../helpers/cli';
 import { ensureBroker, uniqueTopic, type TestBroker } from '../../helpers/kafka-broker';
-import { createTopics, readTopic, startTestRelay, testMessage, type ReadMessage } from './kafka-util';
+import { client, createTopics, readTopic, startTestRelay, testMessage, type ReadMessage } from './kafka-util';
 
 const N = 20_000;
 const MARK = 'x-doubletap-copy';
@@ -24,8 +24,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 function pacedProduce(brokers: string[], topic: string): Promise<void> {
   return (async () => {
-    const kafka = new Kafka({ brokers, clientId: 'doubletap-test-paced', logLevel: logLevel.NOTHING, retry: { retries: 60, initialRetryTime: 200, maxRetryTime: 2000 } });
-    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
+    const producer = client(brokers, { retries: 60, initialRetryTime: 200, maxRetryTime: 2000 }).producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     try {
       for (let i = 0; i < N; i += 1000) {
