@@ -34,6 +34,11 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     pendingCopies: new client.Gauge({ name: 'doubletap_pending_copies', help: 'Copies scheduled and not yet sent', registers }),
     halted: new client.Gauge({ name: 'doubletap_halted', help: '1 while halted', registers }),
     budgetRemaining: new client.Gauge({ name: 'doubletap_budget_remaining', help: 'Copies left in the total budget (-1: unlimited)', registers }),
+    // Shared names for the dashboards and the production arming (issues 10, 11): set by whoever owns the state.
+    armed: new client.Gauge({ name: 'doubletap_armed', help: '1 while a rule set is armed (copies may be sent), 0 while passing through', registers }),
+    runPhase: new client.Gauge({
+      name: 'doubletap_run_phase', help: '1 for the current phase of a run (baseline, chaos, settle, verify, done, aborted), 0 for the others', labelNames: ['phase'], registers,
+    }),
   };
 }
 
