@@ -43,3 +43,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+export const RUN_PHASES = ['baseline', 'chaos', 'settle', 'verify', 'done', 'aborted'] as const;
+export type RunPhase = (typeof RUN_PHASES)[number];
+
+/** Every phase gets a series from the first scrape on (0 or 1), so the dashboard's phase panel and its
+ * window annotations never show "no data" for a phase that has not come yet. */
+export function setRunPhase(metrics: Metrics, current: RunPhase): void {
+  for (const phase of RUN_PHASES) metrics.runPhase.set({ phase }, phase === current ? 1 : 0);
+}

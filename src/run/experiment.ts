@@ -7,6 +7,7 @@ import { buildVerdict, verdictExitCode, writeVerdict } from '../reconcile/verdic
 import type { Verdict } from '../reconcile/types';
 import { renderReport } from '../report/render';
 import type { Scenario } from '../scenario/schema';
+import { setRunPhase } from '../metrics';
 import { startComponents, startLoad, type Components } from './components';
 import { createChaosContext } from './context';
 import { waitForHealthy } from './health';
@@ -55,6 +56,7 @@ export async function runExperiment(scenario: Scenario, o: RunOptions): Promise<
   o.signal?.addEventListener('abort', onSignal, { once: true });
 
   let phase: Phase = 'baseline';
+  setRunPhase(ctx.metrics, 'baseline');
   const probes: Probe[] = createProbes(scenario.probes, env);
   let components: Components | undefined;
   let sampler: TimelineSampler | undefined;
@@ -77,12 +79,14 @@ export async function runExperiment(scenario: Scenario, o: RunOptions): Promise<
     sampler.start(scenario.timeline.interval);
 
     phase = 'chaos';
+    setRunPhase(ctx.metrics, 'chaos');
     const windowEnd = Date.now() + scenario.duration;
     const load = startLoad(scenario, components.proxy?.url, stop.signal, o.logger);
     ticker = setInterval(() => progress.update(phase, windowEnd - Date.now()), 250);
     await sleep(scenario.duration, stop.signal);
 
     phase = 'settle';
+    setRunPhase(ctx.metrics, 'settle');
     const settleDeadline = Date.now() + scenario.settle;
     components.proxy?.stopInjecting();
     components.relays.forEach((r) => r.stopInjecting());
@@ -96,10 +100,12 @@ export async function runExperiment(scenario: Scenario, o: RunOptions): Promise<
     clearInterval(ticker);
     progress.done();
 
+    setRunPhase(ctx.metrics, 'verify');
     const after = await takeSnapshot(probes);
     await sampler.sample();
     await sampler.stop();
     sampler = undefined;
+    setRunPhase(ctx.metrics, abortReason === undefined ? 'done' : 'aborted');
     await components.close();
     const redeliveries = components.relays.reduce((s, r) => s + r.stats().redeliveries, 0);
     components = undefined;
