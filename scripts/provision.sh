@@ -35,4 +35,7 @@ mariadb-admin -uroot --protocol=tcp -h127.0.0.1 ping >/dev/null || { say "MariaD
 
 # The Kafka broker's jars from Maven Central, cached under .cache/kafka.
 bash scripts/kafka.sh fetch
+
+# podman + the local base images the Dockerfile test builds on; fails if no container can start.
+bash scripts/provision-containers.sh
 say "ready"

@@ -21,8 +21,10 @@ export interface TestPrometheus {
 }
 
 export interface PrometheusOptions {
-  /** host:port of each /metrics endpoint to scrape. */
-  scrapeTargets: string[];
+  /** host:port of each /metrics endpoint to scrape (job `test`). */
+  scrapeTargets?: string[];
+  /** More jobs: job name → host:port targets (the dashboards break down by job and instance). */
+  jobs?: Record<string, string[]>;
   scrapeInterval?: string;
 }
 
@@ -48,11 +50,13 @@ export async function startPrometheus(opts: PrometheusOptions): Promise<TestProm
     `  scrape_interval: ${interval}`,
     `  evaluation_interval: ${interval}`,
     'scrape_configs:',
-    '  - job_name: test',
-    `    scrape_interval: ${interval}`,
-    `    scrape_timeout: ${interval}`,
-    '    static_configs:',
-    `      - targets: [${opts.scrapeTargets.map((t) => JSON.stringify(t)).join(', ')}]`,
+    ...Object.entries({ ...(opts.scrapeTargets ? { test: opts.scrapeTargets } : {}), ...opts.jobs }).flatMap(([job, targets]) => [
+      `  - job_name: ${JSON.stringify(job)}`,
+      `    scrape_interval: ${interval}`,
+      `    scrape_timeout: ${interval}`,
+      '    static_configs:',
+      `      - targets: [${targets.map((t) => JSON.stringify(t)).join(', ')}]`,
+    ]),
     '',
   ].join('\n');
   writeFileSync(join(dir, 'prometheus.yml'), config);
