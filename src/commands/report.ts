@@ -1,6 +1,7 @@
 // `doubletap report RUN_DIR`: re-renders index.html from the run directory and prints its path.
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
+import { ConfigError } from '../errors';
 import { renderReport } from '../report/render';
 
 export function registerReport(program: Command): void {
@@ -8,8 +9,11 @@ export function registerReport(program: Command): void {
     .command('report')
     .description('re-render index.html from a run directory (verdict.json, timeline.jsonl) and print its path')
     .argument('<run-dir>', 'run directory written by `doubletap run`')
-    .action(async (dir: string) => {
-      const out = await renderReport(resolve(dir));
+    .option('--grafana-url <url>', "link the Grafana experiment dashboard over the run's window (default: $DOUBLETAP_GRAFANA_URL)")
+    .action(async (dir: string, flags: { grafanaUrl?: string }) => {
+      const grafanaUrl = flags.grafanaUrl ?? (process.env.DOUBLETAP_GRAFANA_URL || undefined);
+      if (grafanaUrl !== undefined && !URL.canParse(grafanaUrl)) throw new ConfigError([`--grafana-url: ${JSON.stringify(grafanaUrl)} is not a URL`]);
+      const out = await renderReport(resolve(dir), { grafanaUrl });
       process.stdout.write(out + '\n');
     });
 }

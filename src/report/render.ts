@@ -5,6 +5,7 @@ import type { TimelinePoint, Verdict } from '../reconcile/types';
 import { renderChartSvg } from './chart';
 import { html, raw, type SafeHtml } from './escape';
 import { fmtNum } from './format';
+import { grafanaLink } from './grafana-link';
 import { readRun } from './read-run';
 import { invariantsSection, leakedSection, outcomesSection, probesSection, verdictSection } from './sections';
 import { buildChartData, type ChartData } from './series';
@@ -13,6 +14,8 @@ import { STYLE } from './style';
 export interface ReportInput {
   verdict: Verdict;
   timeline: TimelinePoint[];
+  /** Grafana's base URL (scenario report.grafanaUrl): adds a link to the dashboard over the window. */
+  grafanaUrl?: string;
 }
 
 export async function renderHtml(input: ReportInput): Promise<string> {
@@ -31,6 +34,7 @@ ${invariantsSection(v)}
 ${outcomesSection(v)}
 ${probesSection(v)}
 ${leakedSection(v)}
+${grafanaLink(input.grafanaUrl, v)}
 <footer>doubletap report · seed ${v.seed} · ${v.startedAt}</footer>
 </main></body></html>
 `;
@@ -49,9 +53,9 @@ async function chartFigure(data: ChartData, samples: number): Promise<SafeHtml> 
 }
 
 /** Renders <runDir>/index.html from verdict.json and timeline.jsonl; returns its path. */
-export async function renderReport(runDir: string): Promise<string> {
+export async function renderReport(runDir: string, options: { grafanaUrl?: string } = {}): Promise<string> {
   const { verdict, timeline } = await readRun(runDir);
   const out = join(runDir, 'index.html');
-  await writeFile(out, await renderHtml({ verdict, timeline }), 'utf8');
+  await writeFile(out, await renderHtml({ verdict, timeline, grafanaUrl: options.grafanaUrl }), 'utf8');
   return out;
 }

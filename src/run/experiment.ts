@@ -116,7 +116,7 @@ export async function runExperiment(scenario: Scenario, o: RunOptions): Promise<
       journalFile: runFile(runDir, 'journal'), kafka: { redeliveries }, dryRun: scenario.dryRun,
     });
     writeVerdict(runDir, verdict);
-    const reportFile = await renderReport(runDir);
+    const reportFile = await renderReport(runDir, { grafanaUrl: scenario.report.grafanaUrl });
     return { verdict, runDir, reportFile, exitCode: verdictExitCode(verdict.status) };
   } finally {
     clearInterval(ticker);

@@ -17,6 +17,10 @@ export const control = z.strictObject({
   token: secretRef.optional().describe('bearer token for POSTs; required off loopback (use env:NAME)'),
 });
 
+export const report = z.strictObject({
+  grafanaUrl: z.url().optional().describe("Grafana's base URL: the HTML report links the doubletap experiment dashboard over the run's time range"),
+});
+
 /** Reserved for gated production runs; today only the environment is recorded and checked. */
 export const gate = z.strictObject({
   environment: z.enum(['staging', 'production']).default('staging'),
@@ -34,6 +38,7 @@ export const scenarioSchema = z
     budget: budget.default({}),
     control: control.default({ listen: '127.0.0.1:0' }),
     gate: gate.default({ environment: 'staging' }),
+    report: report.default({}),
     health: z.strictObject({ url: z.url(), timeout: duration.default(30_000) }).optional().describe('wait for this URL to answer 2xx before the baseline'),
     timeline: z.strictObject({ interval: duration.default(1000) }).default({ interval: 1000 }),
     http: httpSection.optional(),
