@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { ConfigError } from '../errors';
+import { isHttpUrl } from '../report/grafana-link';
 import { renderReport } from '../report/render';
 
 export function registerReport(program: Command): void {
@@ -12,7 +13,7 @@ export function registerReport(program: Command): void {
     .option('--grafana-url <url>', "link the Grafana experiment dashboard over the run's window (default: $DOUBLETAP_GRAFANA_URL)")
     .action(async (dir: string, flags: { grafanaUrl?: string }) => {
       const grafanaUrl = flags.grafanaUrl ?? (process.env.DOUBLETAP_GRAFANA_URL || undefined);
-      if (grafanaUrl !== undefined && !URL.canParse(grafanaUrl)) throw new ConfigError([`--grafana-url: ${JSON.stringify(grafanaUrl)} is not a URL`]);
+      if (grafanaUrl !== undefined && !isHttpUrl(grafanaUrl)) throw new ConfigError([`--grafana-url: ${JSON.stringify(grafanaUrl)} is not an http(s) URL`]);
       const out = await renderReport(resolve(dir), { grafanaUrl });
       process.stdout.write(out + '\n');
     });

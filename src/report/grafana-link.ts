@@ -7,6 +7,10 @@ import { html, type SafeHtml } from './escape';
 export const EXPERIMENT_DASHBOARD_UID = 'doubletap-experiment';
 const PAD_MS = 60_000;
 
+export function isHttpUrl(text: string): boolean {
+  return URL.canParse(text) && /^https?:$/.test(new URL(text).protocol);
+}
+
 export function grafanaDashboardUrl(base: string, startedAt: string, endedAt: string): string | undefined {
   const from = Date.parse(startedAt);
   const to = Date.parse(endedAt);

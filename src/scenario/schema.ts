@@ -18,7 +18,7 @@ export const control = z.strictObject({
 });
 
 export const report = z.strictObject({
-  grafanaUrl: z.url().optional().describe("Grafana's base URL: the HTML report links the doubletap experiment dashboard over the run's time range"),
+  grafanaUrl: z.url({ protocol: /^https?$/ }).optional().describe("Grafana's base URL: the HTML report links the doubletap experiment dashboard over the run's time range"),
 });
 
 /** Reserved for gated production runs; today only the environment is recorded and checked. */

@@ -2,6 +2,7 @@
 // crun refuses the hybrid cgroups here, so every call goes through runc. A missing podman or base
 // image FAILS the test with the command that provisions it (never a skip).
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { REPO_ROOT } from './cli';
 
 export const NODE_BASE_IMAGE = 'localhost/node:20-bookworm-slim';
@@ -38,11 +39,10 @@ export async function buildTestImage(): Promise<void> {
   if (base.code !== 0) throw new Error(`${NODE_BASE_IMAGE} is missing: run scripts/provision.sh (scripts/provision-containers.sh makes it)`);
   const npmrc = (await new Promise<string>((resolve, reject) =>
     execFile('npm', ['config', 'get', 'globalconfig'], (err, out) => (err ? reject(err) : resolve(out.trim())))));
+  // npm inside the build trusts this machine's CA bundle and uses its npm config (build-time only).
+  const volumes = ['-v', '/etc/ssl/certs:/etc/ssl/certs:ro', ...(existsSync(npmrc) ? ['-v', `${npmrc}:/usr/local/etc/npmrc:ro`] : [])];
   await podmanOk([
     'build', '--format', 'docker', '--network', 'host', '--layers',
-    '--build-arg', `NODE_IMAGE=${NODE_BASE_IMAGE}`,
-    // npm inside the build trusts this machine's CA bundle and uses its npm config (build-time only).
-    '-v', '/etc/ssl/certs:/etc/ssl/certs:ro', '-v', `${npmrc}:/usr/local/etc/npmrc:ro`,
-    '-t', TEST_IMAGE, '.',
+    '--build-arg', `NODE_IMAGE=${NODE_BASE_IMAGE}`, ...volumes, '-t', TEST_IMAGE, '.',
   ], 15 * 60_000);
 }
