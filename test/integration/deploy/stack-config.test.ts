@@ -59,7 +59,10 @@ describe('game-day stack (compose, Prometheus, Grafana provisioning)', function 
     expect(help.stdout).to.match(new RegExp(`^  ${cmd} `, 'm'));
     const hostDir = mounts(services.doubletap!).get(path.posix.dirname(scenarioPath!))!;
     const scenarioFile = path.join(hostDir, path.posix.basename(scenarioPath!));
-    const env = { ...services.doubletap!.environment, DOUBLETAP_TOKEN: 'compose-check' };
+    // Compose fills `${NAME:-default}` itself: the container sees the default (`:?` ones are required).
+    const env = Object.fromEntries(Object.entries(services.doubletap!.environment as Record<string, string>).map(([k, v]) => [
+      k, String(v).replace(/\$\{\w+:-([^}]*)\}/g, '$1').replace(/\$\{\w+:\?[^}]*\}/g, 'compose-check'),
+    ]));
     const validate = await runCli(['validate', scenarioFile], { env });
     expect(validate.code, validate.stdout + validate.stderr).to.equal(0);
     const scenario = yamlFile(scenarioFile);
