@@ -38,11 +38,12 @@ export function textVariable(name: string, label: string, value: string, descrip
     .current({ text: value, value, selected: false });
 }
 
+/** The refId of a panel's i-th query: A, B, … */
+export const refId = (i: number): string => String.fromCharCode(65 + i);
+
 /** PromQL targets of one panel, refIds A, B, … in order. Each is `[expr, legend]`. */
 export function targets(...queries: Array<[string, string]>): DataqueryBuilder[] {
-  return queries.map(([expr, legend], i) =>
-    new DataqueryBuilder().datasource(DATASOURCE).expr(expr).legendFormat(legend).range().refId(String.fromCharCode(65 + i)),
-  );
+  return queries.map(([expr, legend], i) => new DataqueryBuilder().datasource(DATASOURCE).expr(expr).legendFormat(legend).range().refId(refId(i)));
 }
 
 /** `expr`, or 0 for each series of `shape` when `expr` has none: "0 redeliveries", not "No data". */

@@ -3,7 +3,7 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { PromQueryFormat } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
-import { DATASOURCE, RATE, baseDashboard, datasourceVariable, labelVariable, orZero, targets, thresholds } from './common';
+import { DATASOURCE, RATE, baseDashboard, datasourceVariable, labelVariable, orZero, refId, targets, thresholds } from './common';
 import { stackedBars, stateTimeline, timeseries } from './panels';
 
 const SEL = 'job=~"$job",instance=~"$instance"';
@@ -11,21 +11,31 @@ const BY = 'job, instance';
 /** Every doubletap process exports doubletap_halted: the shape "one series per replica". */
 const REPLICAS = `max by (${BY}) (doubletap_halted{${SEL}})`;
 
+/** The overview table's columns: one instant query each, merged on job and instance. */
+const COLUMNS: Array<[expr: string, column: string]> = [
+  [orZero(`sum by (${BY}) (increase(doubletap_http_copies_total{${SEL},outcome=~"re-executed|wrong-replay"}[$__range]))`, REPLICAS), 'failed copies'],
+  [REPLICAS, 'halted'],
+  [`max by (${BY}) (doubletap_armed{${SEL}})`, 'armed'],
+  [`sum by (${BY}) (doubletap_pending_copies{${SEL}})`, 'pending copies'],
+  [`min by (${BY}) (doubletap_budget_remaining{${SEL}})`, 'budget left'],
+];
+
 const overview = new TablePanel()
   .title('Replicas')
-  .description('One row per doubletap process: copies that ran the write again (time range), halted, armed, pending copies, budget left.')
+  .description('One row per doubletap process: copies that ran the write again (time range), halted, armed, pending copies, budget left (-1: unlimited).')
   .datasource(DATASOURCE)
   .gridPos({ x: 0, y: 0, w: 24, h: 8 })
   .thresholds(thresholds([[null, 'green'], [1, 'red']]))
-  .targets(targets(
-    [orZero(`sum by (${BY}) (increase(doubletap_http_copies_total{${SEL},outcome=~"re-executed|wrong-replay"}[$__range]))`, REPLICAS), 'failed copies'],
-    [REPLICAS, 'halted'],
-    [`max by (${BY}) (doubletap_armed{${SEL}})`, 'armed'],
-    [`sum by (${BY}) (doubletap_pending_copies{${SEL}})`, 'pending'],
-    [`min by (${BY}) (doubletap_budget_remaining{${SEL}})`, 'budget'],
-  ).map((t) => t.instant().format(PromQueryFormat.Table)))
+  .targets(targets(...COLUMNS).map((t) => t.instant().format(PromQueryFormat.Table)))
+  // Table-format queries name their value "Value #<refId>": merge them into one row per replica, named.
   .withTransformation({ id: 'merge', options: {} })
-  .withTransformation({ id: 'organize', options: { excludeByName: { Time: true } } });
+  .withTransformation({
+    id: 'organize',
+    options: {
+      excludeByName: { Time: true },
+      renameByName: Object.fromEntries(COLUMNS.map(([, column], i) => [`Value #${refId(i)}`, column])),
+    },
+  });
 
 const traffic = [
   timeseries('Originals per replica', 'Client requests forwarded, per second.', 'reqps', { w: 12, h: 8 },
