@@ -30,8 +30,16 @@ if ! mariadb-admin -uroot --protocol=tcp -h127.0.0.1 ping >/dev/null 2>&1; then
   start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
   for _ in $(seq 1 60); do mariadb-admin -uroot --protocol=tcp -h127.0.0.1 ping >/dev/null 2>&1 && break; sleep 0.5; done
 fi
+# Redis (the shop's optional idempotency store; link tests cut it): no persistence, loopback only.
+if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+  say "starting Redis"
+  mkdir -p /var/lib/redis /var/log/redis
+  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log
+  for _ in $(seq 1 40); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 0.25; done
+fi
 pg_isready -q -h 127.0.0.1 -p 5432 || { say "PostgreSQL is not answering on 127.0.0.1:5432"; exit 1; }
 mariadb-admin -uroot --protocol=tcp -h127.0.0.1 ping >/dev/null || { say "MariaDB is not answering on 127.0.0.1:3306"; exit 1; }
+redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null || { say "Redis is not answering on 127.0.0.1:6379"; exit 1; }
 
 # The Kafka broker's jars from Maven Central, cached under .cache/kafka.
 bash scripts/kafka.sh fetch

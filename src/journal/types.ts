@@ -5,7 +5,8 @@ export type Outcome = (typeof OUTCOMES)[number];
 
 export interface JournalEntry {
   ts: string;
-  kind: 'original' | 'copy';
+  /** original/copy: one attempt. link: a link cut window ended. redeliver: a forced consumer redelivery. */
+  kind: 'original' | 'copy' | 'link' | 'redeliver';
   id: string;
   /** The original's id, for a copy. */
   of?: string;
@@ -33,4 +34,16 @@ export interface JournalEntry {
   offset?: string;
   messageId?: string;
   redelivery?: boolean;
+  // Link windows (src/links) and forced redeliveries (src/kafka/redeliver.ts)
+  link?: string;
+  window?: number;
+  mode?: string;
+  start?: string;
+  end?: string;
+  connections?: number;
+  cutShort?: string;
+  group?: string;
+  /** A forced redelivery: per partition, the offsets the group re-reads [from, to) and how many. */
+  partitions?: { partition: number; from: string; to: string; count: number }[];
+  count?: number;
 }

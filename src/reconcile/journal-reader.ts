@@ -6,10 +6,12 @@ import { Tally } from '../journal/tally';
 import type { JournalEntry } from '../journal/types';
 import { JournalSummary } from './journal-summary';
 
+const KINDS: ReadonlySet<string> = new Set(['original', 'copy', 'link', 'redeliver']);
+
 function parseLine(line: string): JournalEntry | undefined {
   try {
     const v = JSON.parse(line) as JournalEntry;
-    return v && typeof v === 'object' && (v.kind === 'original' || v.kind === 'copy') ? v : undefined;
+    return v && typeof v === 'object' && KINDS.has(v.kind) ? v : undefined;
   } catch {
     return undefined;
   }

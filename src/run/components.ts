@@ -5,6 +5,7 @@ import { startProxy, type RunningProxy } from '../http/proxy';
 import { startRelay, type RunningRelay } from '../kafka/relay';
 import { runKafkaLoad } from '../kafka/load-producer';
 import { runHttpLoad } from '../load/http-load';
+import { startLinks, type RunningLinks } from '../links';
 import type { Logger } from '../log';
 import type { Scenario } from '../scenario/schema';
 import type { ChaosContext } from './context';
@@ -13,6 +14,8 @@ export interface Components {
   controlUrl: string;
   proxy?: RunningProxy;
   relays: RunningRelay[];
+  /** TCP links to dependencies (`links:`); armed when the chaos window starts. */
+  links?: RunningLinks;
   /** Stops everything that was started, newest first; never throws. */
   close(): Promise<void>;
 }
@@ -33,6 +36,9 @@ export async function startComponents(
       listen: scenario.control.listen, token, halt: ctx.halt, registry: ctx.metrics.registry, status, logger: ctx.logger,
     });
     closers.push(() => control.close());
+    // Links first: the service reaches its dependencies through them from the baseline on.
+    const links = scenario.links?.length ? await startLinks(scenario.links, ctx) : undefined;
+    if (links) closers.push(() => links.close());
     const common = { seed: scenario.seed, dryRun: scenario.dryRun, budget: ctx.budget, halt: ctx.halt, metrics: ctx.metrics, journal: ctx.journal, logger: ctx.logger };
     const proxy = scenario.http ? await startProxy({ http: scenario.http, ...common }) : undefined;
     if (proxy) closers.push(() => proxy.close(2000));
@@ -42,7 +48,7 @@ export async function startComponents(
       relays.push(running);
       closers.push(() => running.close());
     }
-    return { controlUrl: control.url, proxy, relays, close };
+    return { controlUrl: control.url, proxy, relays, links, close };
   } catch (err) {
     await close();
     throw err;

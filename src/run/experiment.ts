@@ -81,6 +81,7 @@ export async function runExperiment(scenario: Scenario, o: RunOptions): Promise<
     phase = 'chaos';
     setRunPhase(ctx.metrics, 'chaos');
     const windowEnd = Date.now() + scenario.duration;
+    components.links?.arm();
     const load = startLoad(scenario, components.proxy?.url, stop.signal, o.logger);
     ticker = setInterval(() => progress.update(phase, windowEnd - Date.now()), 250);
     await sleep(scenario.duration, stop.signal);

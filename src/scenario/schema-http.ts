@@ -1,6 +1,7 @@
 // The `http:` section: proxy listener, upstream and the rules that pick writes to duplicate.
 import { z } from 'zod';
 import { delay, duration, fraction, hostPort, identity, name } from './schema-common';
+import { onStoreDown } from './schema-links';
 
 export const WRITE_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
@@ -61,6 +62,7 @@ export const httpRule = z.strictObject({
     .default({ method: [...WRITE_METHODS], path: '/**' }),
   fraction,
   faults: z.array(httpFault).min(1, { message: 'needs at least one fault' }).default([{ kind: 'replay', weight: 1, copies: 1, delay: { dist: 'fixed', value: 0 } }]),
+  onStoreDown,
 });
 export type HttpRule = z.output<typeof httpRule>;
 

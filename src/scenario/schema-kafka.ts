@@ -1,6 +1,8 @@
 // The `kafka:` section: brokers and the relays that re-deliver a fraction of messages.
 import { z } from 'zod';
 import { delay, fraction, identity, name, secretRef } from './schema-common';
+import { onStoreDown } from './schema-links';
+import { redeliverFault } from './schema-redeliver';
 
 export const kafkaRelay = z.strictObject({
   name,
@@ -13,6 +15,7 @@ export const kafkaRelay = z.strictObject({
   delay: delay.default({ dist: 'fixed', value: 0 }),
   markCopies: z.string().optional().describe('header added to copies (off by default)'),
   maxPending: z.number().int().positive().default(10_000).describe('scheduled copies before partitions pause'),
+  onStoreDown,
 });
 export type KafkaRelay = z.output<typeof kafkaRelay>;
 
@@ -29,5 +32,6 @@ export const kafkaSection = z.strictObject({
     .optional(),
   connectTimeout: z.number().int().positive().default(5000),
   relays: z.array(kafkaRelay).default([]),
+  redeliver: z.array(redeliverFault).optional().describe("forced redeliveries to the service's own consumer groups"),
 });
 export type KafkaSection = z.output<typeof kafkaSection>;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { duration, hostPort, name, secretRef } from './schema-common';
 import { httpSection } from './schema-http';
 import { kafkaSection } from './schema-kafka';
+import { checkLinks, linksSection } from './schema-links';
 import { loadSection } from './schema-load';
 import { invariant, probe } from './schema-probes';
 import { checkExpression } from '../reconcile/expressions';
@@ -44,6 +45,7 @@ export const scenarioSchema = z
     http: httpSection.optional(),
     kafka: kafkaSection.optional(),
     load: loadSection.optional(),
+    links: linksSection.optional(),
     failOn: z
       .array(z.enum(['re-executed', 'wrong-replay', 'error', 'conflict']))
       .default(['re-executed', 'wrong-replay'])
@@ -79,6 +81,10 @@ export const scenarioSchema = z
     if (s.load?.http.some((l) => l.url.startsWith('/')) && !s.http) {
       ctx.addIssue({ code: 'custom', path: ['load', 'http'], message: 'a path URL goes through the proxy: needs an http section' });
     }
+    checkLinks(s.links, s.duration, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
+    s.kafka?.redeliver?.forEach((r, i) => {
+      if (r.at !== undefined && r.at >= s.duration) ctx.addIssue({ code: 'custom', path: ['kafka', 'redeliver', i, 'at'], message: 'must be inside the chaos window' });
+    });
     if (!s.http && !s.kafka) ctx.addIssue({ code: 'custom', path: [], message: 'needs an http or a kafka section (or both)' });
   });
 
