@@ -10,6 +10,7 @@ import { createSchema } from './schema';
 import { createShopMetrics } from './metrics';
 import { createApp } from './app';
 import { startPaymentsConsumer } from './payments-consumer';
+import { createRedisKeyStore } from './redis-store';
 
 export interface ShopOptions {
   port?: number;
@@ -21,6 +22,10 @@ export interface ShopOptions {
   logger?: Logger;
   /** How long a completed idempotency key is kept before it may be reclaimed (default 24 h). */
   keyTtlMs?: number;
+  /** redis://HOST:PORT for the redis-closed / redis-open variants (other variants keep keys in the database). */
+  redisUrl?: string;
+  /** Namespace of the shop's Redis keys (default `shop`). */
+  redisPrefix?: string;
   /** The racy variant's gap between check and insert (default 5 ms). */
   racyGapMs?: number;
 }
@@ -40,7 +45,9 @@ export async function startShop(opts: ShopOptions = {}): Promise<Shop> {
   try {
     await createSchema(db);
     const metrics = createShopMetrics();
-    const ctx = { db, metrics, ttlMs: opts.keyTtlMs ?? 86_400_000, racyGapMs: opts.racyGapMs ?? 5 };
+    const redis = opts.redisUrl ? createRedisKeyStore(opts.redisUrl, opts.redisPrefix) : undefined;
+    if (redis) closers.unshift(() => redis.close());
+    const ctx = { db, metrics, ttlMs: opts.keyTtlMs ?? 86_400_000, racyGapMs: opts.racyGapMs ?? 5, redis };
     if (opts.kafka) {
       const consumer = await startPaymentsConsumer({ ...opts.kafka, db, metrics, logger });
       closers.unshift(() => consumer.close());

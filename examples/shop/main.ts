@@ -9,15 +9,17 @@ async function main(): Promise<void> {
     .option('--port <n>', 'port to listen on (0 = any free port)', '8080')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--database-url <url>', 'postgres:// URL (default: $DATABASE_URL, else embedded PGlite)')
+    .option('--redis-url <url>', 'redis://HOST:PORT for the redis-closed/redis-open variants (default: $REDIS_URL)')
     .option('--brokers <list>', 'Kafka brokers HOST:PORT[,…]: start the payments consumers')
     .option('--payments-topic <topic>', 'topic with payment events', 'payments')
     .parse();
-  const o = program.opts<{ port: string; host: string; databaseUrl?: string; brokers?: string; paymentsTopic: string }>();
+  const o = program.opts<{ port: string; host: string; databaseUrl?: string; redisUrl?: string; brokers?: string; paymentsTopic: string }>();
   const logger = createLogger();
   const shop = await startShop({
     port: Number(o.port),
     host: o.host,
     databaseUrl: o.databaseUrl ?? process.env.DATABASE_URL,
+    redisUrl: o.redisUrl ?? process.env.REDIS_URL,
     kafka: o.brokers ? { brokers: o.brokers.split(','), topic: o.paymentsTopic } : undefined,
     logger,
   });

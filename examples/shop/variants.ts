@@ -3,8 +3,10 @@ import type { ShopDb } from './db';
 import { createOrder, invalidOrder, type OrderInput } from './orders';
 import { fingerprint, withIdempotency, type IdempotentReply } from './idempotency';
 import type { ShopMetrics } from './metrics';
+import type { RedisKeyStore } from './redis-store';
+import { REDIS_VARIANTS, redisIdempotent, type RedisVariant } from './redis-variants';
 
-export const VARIANTS = ['correct', 'naive', 'racy', 'no-fingerprint'] as const;
+export const VARIANTS = ['correct', 'naive', 'racy', 'no-fingerprint', ...REDIS_VARIANTS] as const;
 export type Variant = (typeof VARIANTS)[number];
 
 export interface VariantContext {
@@ -13,6 +15,8 @@ export interface VariantContext {
   ttlMs: number;
   /** The racy variant's pause between its check and its insert (ms). */
   racyGapMs: number;
+  /** The optional Redis idempotency store of the redis-closed / redis-open variants. */
+  redis?: RedisKeyStore;
 }
 
 export async function handleOrder(ctx: VariantContext, variant: Variant, key: string | undefined, body: unknown): Promise<IdempotentReply> {
@@ -27,6 +31,7 @@ export async function handleOrder(ctx: VariantContext, variant: Variant, key: st
     return { status: 400, replayed: false, body: { error: 'idempotency_key_missing', message: 'this route requires an Idempotency-Key header' } };
   }
   if (variant === 'racy') return done(ctx, variant, await racy(ctx, key, input));
+  if ((REDIS_VARIANTS as readonly string[]).includes(variant)) return done(ctx, variant, await redisIdempotent(ctx, variant as RedisVariant, key, input));
   const reply = await withIdempotency(
     ctx.db,
     { variant, key, body: input, checkFingerprint: variant === 'correct', ttlMs: ctx.ttlMs },

@@ -122,9 +122,12 @@ export class CopyScheduler {
     // execution the operation is owed. That pair is a conflict, not a second execution — once per
     // original; a second fresh 2xx in the same group is re-executed. Likewise when the original came
     // back as a replay (Idempotent-Replayed) of what this copy did: the pair was deduplicated.
-    if (outcome === 're-executed' && (original?.status === 409 || original?.replayedHeader) && !copy.ex.copyWonRace) {
+    // Same when the original failed (5xx, reset: e.g. refused while the dedup store was down): a copy
+    // that succeeds afterwards is the operation's first execution, not a second one.
+    const originalFailed = original !== undefined && (original.error !== undefined || (original.status ?? 0) >= 500);
+    if (outcome === 're-executed' && (original?.status === 409 || original?.replayedHeader || originalFailed) && !copy.ex.copyWonRace) {
       copy.ex.copyWonRace = true;
-      outcome = original?.status === 409 ? 'conflict' : 'replayed';
+      outcome = original?.replayedHeader ? 'replayed' : 'conflict';
     }
     this.record(copy, outcome, result);
   }

@@ -1,5 +1,7 @@
 // verdict.json (contract) and the timeline line: what the runner writes and the report reads.
 import type { Outcome } from '../journal/types';
+import type { ForcedRedeliveries } from './infra-faults';
+import type { StoreDownResult } from './store-down';
 
 export type VerdictStatus = 'pass' | 'fail' | 'aborted' | 'inconclusive';
 
@@ -49,13 +51,15 @@ export interface Verdict {
   dryRun?: boolean;
   environment?: string;
   http: { originals: number; copies: number; outcomes: Record<Outcome, number> };
-  kafka: { originals: number; copies: number; redeliveries?: number };
+  kafka: { originals: number; copies: number; redeliveries?: number; forcedRedeliveries?: ForcedRedeliveries };
   rules: Record<string, RuleSummary>;
   probes: Record<string, ProbeReading>;
   invariants: InvariantResult[];
   leaked: LeakedCopy[];
   /** How many leaked copies the journal shows in all (`leaked` is capped). */
   leakedTotal?: number;
+  /** Per rule/relay: what the service did while a link was cut (src/reconcile/store-down.ts). */
+  storeDown?: Record<string, StoreDownResult>;
 }
 
 /** One line of timeline.jsonl, sampled every `timeline.interval` during baseline, chaos and settle. */

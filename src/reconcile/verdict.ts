@@ -6,6 +6,7 @@ import { EXIT } from '../errors';
 import type { Tally } from '../journal/tally';
 import { OUTCOMES, type JournalEntry, type Outcome } from '../journal/types';
 import type { Scenario } from '../scenario/schema';
+import { applyInfraFaults, readInfraFaults } from './infra-faults';
 import { evaluateInvariants } from './invariants';
 import { JournalSummary } from './journal-summary';
 import { readJournal } from './journal-reader';
@@ -115,7 +116,7 @@ export async function buildVerdict(input: VerdictInput): Promise<Verdict> {
     leaked: summary.leaked,
     leakedTotal: summary.leakedTotal,
   };
-  return verdict;
+  return applyInfraFaults(verdict, await readInfraFaults(scenario, input));
 }
 
 /**

@@ -1,0 +1,67 @@
+// Faults in the service's own infrastructure, read back from the journal: link outages (what each rule
+// did while its store was away) and forced consumer redeliveries. Added to the verdict in one call.
+import { existsSync } from 'node:fs';
+import type { JournalEntry } from '../journal/types';
+import type { Scenario } from '../scenario/schema';
+import { readJournal } from './journal-reader';
+import { StoreDownEvaluator, storeDownInvariant, type StoreDownResult } from './store-down';
+import type { Verdict } from './types';
+
+export interface ForcedRedeliveries {
+  rebalances: number;
+  rewinds: number;
+  /** Messages the service's groups were made to read again, from the journaled offsets. */
+  messages: number;
+  skipped: number;
+}
+
+export interface InfraFaults {
+  storeDown: Record<string, StoreDownResult>;
+  redeliveries?: ForcedRedeliveries;
+}
+
+export async function readInfraFaults(
+  scenario: Scenario, source: { journalFile?: string; journalEntries?: Iterable<JournalEntry> | AsyncIterable<JournalEntry> },
+): Promise<InfraFaults> {
+  const hasLinks = (scenario.links?.length ?? 0) > 0 || [...(scenario.http?.rules ?? []), ...(scenario.kafka?.relays ?? [])].some((r) => r.onStoreDown);
+  const hasRedeliver = (scenario.kafka?.redeliver?.length ?? 0) > 0;
+  if (!hasLinks && !hasRedeliver) return { storeDown: {} };
+  // A one-shot iterator may have been read already by the summary: prefer the file, else an array.
+  const entries = source.journalFile && existsSync(source.journalFile) ? readJournal(source.journalFile) : Array.isArray(source.journalEntries) ? source.journalEntries : [];
+  const evaluator = new StoreDownEvaluator();
+  const redeliveries: ForcedRedeliveries = { rebalances: 0, rewinds: 0, messages: 0, skipped: 0 };
+  for await (const e of entries) {
+    evaluator.add(e);
+    if (e.kind !== 'redeliver') continue;
+    if (e.reason) redeliveries.skipped += 1;
+    else if (e.fault === 'rewind') redeliveries.rewinds += 1;
+    else redeliveries.rebalances += 1;
+    redeliveries.messages += e.count ?? 0;
+  }
+  return { storeDown: evaluator.results(scenario), ...(hasRedeliver ? { redeliveries } : {}) };
+}
+
+/**
+ * Adds `storeDown` (per rule) and `kafka.forcedRedeliveries` to the verdict, one invariant row per
+ * declared rule. A violated row turns pass into fail; a declared rule with no request inside an
+ * outage turns pass into inconclusive (the outage tested nothing). aborted and inconclusive stay.
+ */
+export function applyInfraFaults(verdict: Verdict, faults: InfraFaults): Verdict {
+  if (faults.redeliveries) verdict.kafka.forcedRedeliveries = faults.redeliveries;
+  if (Object.keys(faults.storeDown).length === 0) return verdict;
+  verdict.storeDown = faults.storeDown;
+  const rows = Object.entries(faults.storeDown).flatMap(([name, r]) => storeDownInvariant(name, r) ?? []);
+  verdict.invariants.push(...rows);
+  const failed = rows.filter((r) => !r.ok);
+  const untested = Object.entries(faults.storeDown).filter(([, r]) => r.declared && r.observed === 'untested').map(([n]) => n);
+  if (verdict.status === 'pass' && failed.length > 0) {
+    verdict.status = 'fail';
+    verdict.reason = failed.map((f) => f.detail).join('; ');
+  } else if (verdict.status === 'fail' && failed.length > 0) {
+    verdict.reason = [verdict.reason, ...failed.map((f) => f.detail)].filter(Boolean).join('; ');
+  } else if (verdict.status === 'pass' && untested.length > 0) {
+    verdict.status = 'inconclusive';
+    verdict.reason = `no request of ${untested.join(', ')} started inside a link outage: lengthen the window or raise the traffic`;
+  }
+  return verdict;
+}
