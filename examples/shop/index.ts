@@ -9,7 +9,7 @@ import { createPgliteDb } from './pglite-db';
 import { createSchema } from './schema';
 import { createShopMetrics } from './metrics';
 import { createApp } from './app';
-import { startPaymentsConsumer } from './payments-consumer';
+import { startPaymentsConsumer, type PaymentVariant } from './payments-consumer';
 import { createRedisKeyStore } from './redis-store';
 
 export interface ShopOptions {
@@ -17,8 +17,8 @@ export interface ShopOptions {
   host?: string;
   /** postgres:// URL; without it the shop runs an embedded PostgreSQL (PGlite). */
   databaseUrl?: string;
-  /** Start the payment-events consumers (variants correct and naive) on this topic. */
-  kafka?: { brokers: string[]; topic: string; groupPrefix?: string };
+  /** Start the payment-events consumers (variants correct, naive, offset; or `variants`) on this topic. */
+  kafka?: { brokers: string[]; topic: string; groupPrefix?: string; variants?: readonly PaymentVariant[] };
   logger?: Logger;
   /** How long a completed idempotency key is kept before it may be reclaimed (default 24 h). */
   keyTtlMs?: number;

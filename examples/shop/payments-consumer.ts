@@ -1,7 +1,9 @@
-// Payment events from Kafka, applied by two consumer groups at once so one shop shows both behaviours:
+// Payment events from Kafka, applied by one consumer group per variant so one shop shows each behaviour:
 // "correct" records the message id in processed_messages in the SAME transaction as the payments row
-// (a redelivery or a doubletap copy is skipped and counted as a dedup hit); "naive" applies every
-// delivery. Message id: the `message-id` header, else topic:partition:offset.
+// (a redelivery or a doubletap copy is skipped and counted as a dedup hit); "offset" does the same with
+// topic:partition:offset (survives the group re-reading, not a producer sending the event twice, which
+// lands at a new offset); "naive" applies every delivery. Message id: the `message-id` header, else
+// topic:partition:offset.
 import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
 import type { Logger } from 'winston';
 import type { ShopDb } from './db';
@@ -11,25 +13,31 @@ export interface PaymentsConsumerOptions {
   brokers: string[];
   topic: string;
   groupPrefix?: string;
+  /** Which consumer groups to start (default all three). */
+  variants?: readonly PaymentVariant[];
   db: ShopDb;
   metrics: ShopMetrics;
   logger: Logger;
 }
 
-const PAYMENT_VARIANTS = ['correct', 'naive'] as const;
+export const PAYMENT_VARIANTS = ['correct', 'naive', 'offset'] as const;
+export type PaymentVariant = (typeof PAYMENT_VARIANTS)[number];
 
 export async function startPaymentsConsumer(o: PaymentsConsumerOptions): Promise<{ close(): Promise<void> }> {
   const kafka = new Kafka({ clientId: 'shop-payments', brokers: o.brokers, logLevel: logLevel.NOTHING });
   const consumers: Consumer[] = [];
   try {
-    for (const variant of PAYMENT_VARIANTS) {
+    for (const variant of o.variants ?? PAYMENT_VARIANTS) {
       const consumer = kafka.consumer({ groupId: `${o.groupPrefix ?? 'shop-payments'}-${variant}` });
       consumers.push(consumer);
       const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
       await consumer.connect();
       await consumer.subscribe({ topic: o.topic, fromBeginning: true });
       // The handler is short (one transaction): kafkajs has no background heartbeat.
-      await consumer.run({ eachMessage: async ({ topic, partition, message }) => apply(o, variant, messageId(topic, partition, message), message) });
+      await consumer.run({
+        eachMessage: async ({ topic, partition, message }) =>
+          apply(o, variant, variant === 'offset' ? `${topic}:${partition}:${message.offset}` : messageId(topic, partition, message), message),
+      });
       await withTimeout(joined, 30_000, `payments consumer ${variant} did not join its group`);
     }
   } catch (err) {
@@ -39,7 +47,7 @@ export async function startPaymentsConsumer(o: PaymentsConsumerOptions): Promise
   return { close: async () => void (await Promise.all(consumers.map((c) => c.disconnect().catch(() => undefined)))) };
 }
 
-async function apply(o: PaymentsConsumerOptions, variant: (typeof PAYMENT_VARIANTS)[number], id: string, m: KafkaMessage): Promise<void> {
+async function apply(o: PaymentsConsumerOptions, variant: PaymentVariant, id: string, m: KafkaMessage): Promise<void> {
   const p = parsePayment(m);
   const insertPayment = 'INSERT INTO payments (variant, message_id, payment_id, amount_cents) VALUES ($1, $2, $3, $4)';
   if (variant === 'naive') {

@@ -6,6 +6,8 @@ import { startRelay, type RunningRelay } from '../kafka/relay';
 import { runKafkaLoad } from '../kafka/load-producer';
 import { runHttpLoad } from '../load/http-load';
 import { startLinks, type RunningLinks } from '../links';
+import { startRedeliveries } from '../kafka/redeliver';
+import type { Settleable } from './settle';
 import type { Logger } from '../log';
 import type { Scenario } from '../scenario/schema';
 import type { ChaosContext } from './context';
@@ -16,6 +18,10 @@ export interface Components {
   relays: RunningRelay[];
   /** TCP links to dependencies (`links:`); armed when the chaos window starts. */
   links?: RunningLinks;
+  /** Faults in the service's own infrastructure that must finish before the "after" snapshot. */
+  infraFaults: Settleable[];
+  /** Start of the chaos window: link windows and forced redeliveries are timed from here. */
+  arm(): void;
   /** Stops everything that was started, newest first; never throws. */
   close(): Promise<void>;
 }
@@ -48,7 +54,12 @@ export async function startComponents(
       relays.push(running);
       closers.push(() => running.close());
     }
-    return { controlUrl: control.url, proxy, relays, links, close };
+    const redeliver = scenario.kafka?.redeliver?.length
+      ? startRedeliveries(scenario.kafka, scenario.kafka.redeliver, scenario.seed, scenario.duration, ctx)
+      : undefined;
+    if (redeliver) closers.push(() => redeliver.close());
+    const arm = () => (links?.arm(), redeliver?.arm());
+    return { controlUrl: control.url, proxy, relays, links, infraFaults: redeliver ? [redeliver] : [], arm, close };
   } catch (err) {
     await close();
     throw err;

@@ -81,7 +81,7 @@ export async function runExperiment(scenario: Scenario, o: RunOptions): Promise<
     phase = 'chaos';
     setRunPhase(ctx.metrics, 'chaos');
     const windowEnd = Date.now() + scenario.duration;
-    components.links?.arm();
+    components.arm();
     const load = startLoad(scenario, components.proxy?.url, stop.signal, o.logger);
     ticker = setInterval(() => progress.update(phase, windowEnd - Date.now()), 250);
     await sleep(scenario.duration, stop.signal);
@@ -93,7 +93,7 @@ export async function runExperiment(scenario: Scenario, o: RunOptions): Promise<
     components.relays.forEach((r) => r.stopInjecting());
     await load.done;
     if (abortReason === undefined) {
-      const drained = await settleAll([...(components.proxy ? [components.proxy] : []), ...components.relays], settleDeadline);
+      const drained = await settleAll([...(components.proxy ? [components.proxy] : []), ...components.relays, ...components.infraFaults], settleDeadline);
       // Steps of at least a second: two readings between two Prometheus scrapes would look "stable".
       const stable = await waitForStableProbes(probes, settleDeadline, Math.max(scenario.timeline.interval, 1000));
       o.logger.info('settled', { drained, stable, pending: pending() });
