@@ -13,6 +13,7 @@
 // The member's client id starts with "0" so that range and round-robin assignors, which order members
 // by id, give it the first partitions.
 import type { Admin, Consumer } from 'kafkajs';
+import client, { type Registry } from 'prom-client';
 import type { ChaosContext } from '../chaos/context';
 import { seededMoment } from '../chaos/moment';
 import type { KafkaSection } from '../scenario/schema-kafka';
@@ -20,7 +21,15 @@ import type { RedeliverFault } from '../scenario/schema-redeliver';
 import { createKafka } from './client';
 
 const CLIENT_ID = '0doubletap-redeliver';
-type Ctx = Pick<ChaosContext, 'journal' | 'halt' | 'logger'>;
+type Ctx = Pick<ChaosContext, 'journal' | 'halt' | 'logger'> & { counted?: ReturnType<typeof redeliverMetrics> };
+
+/** doubletap_kafka_forced_redeliveries_total{kind} and …_messages_total{kind}, on the run's registry. */
+function redeliverMetrics(registry: Registry) {
+  return {
+    faults: new client.Counter({ name: 'doubletap_kafka_forced_redeliveries_total', help: "Forced redeliveries to the service's own consumer groups, by kind", labelNames: ['kind'], registers: [registry] }),
+    messages: new client.Counter({ name: 'doubletap_kafka_forced_redelivered_messages_total', help: 'Messages those groups were made to read again (rewinds; rebalances count 0)', labelNames: ['kind'], registers: [registry] }),
+  };
+}
 export interface PartitionRewind { partition: number; from: string; to: string; count: number }
 
 export interface RunningRedeliveries {
@@ -30,8 +39,11 @@ export interface RunningRedeliveries {
   close(): Promise<void>;
 }
 
-export function startRedeliveries(kafka: KafkaSection, faults: readonly RedeliverFault[], seed: number, windowMs: number, ctx: Ctx): RunningRedeliveries {
-  const client = createKafka({ ...kafka, clientId: CLIENT_ID }, ctx.logger);
+export function startRedeliveries(
+  kafka: KafkaSection, faults: readonly RedeliverFault[], seed: number, windowMs: number, run: Ctx & { metrics: { registry: Registry } },
+): RunningRedeliveries {
+  const ctx: Ctx = { ...run, counted: redeliverMetrics(run.metrics.registry) };
+  const kafkaClient = createKafka({ ...kafka, clientId: CLIENT_ID }, ctx.logger);
   const timers: NodeJS.Timeout[] = [];
   const running: Promise<void>[] = [];
   const members = new Set<Consumer>();
@@ -42,7 +54,7 @@ export function startRedeliveries(kafka: KafkaSection, faults: readonly Redelive
   };
   ctx.halt.on('halt', onHalt);
   const fire = (f: RedeliverFault, i: number) =>
-    running.push(force(client, f, i, members, ctx).catch((err) => {
+    running.push(force(kafkaClient, f, i, members, ctx).catch((err) => {
       ctx.logger.warn('forced redelivery failed', { group: f.group, error: String(err) });
       ctx.journal.write({ kind: 'redeliver', id: `r-${i}`, fault: f.kind, group: f.group, topic: f.topic, partitions: [], count: 0, reason: String(err) });
     }));
@@ -65,9 +77,9 @@ export function startRedeliveries(kafka: KafkaSection, faults: readonly Redelive
   };
 }
 
-async function force(client: ReturnType<typeof createKafka>, f: RedeliverFault, i: number, members: Set<Consumer>, ctx: Ctx): Promise<void> {
+async function force(kafka: ReturnType<typeof createKafka>, f: RedeliverFault, i: number, members: Set<Consumer>, ctx: Ctx): Promise<void> {
   if (ctx.halt.halted) return;
-  const admin = client.admin();
+  const admin = kafka.admin();
   await admin.connect();
   try {
     const [group] = (await admin.describeGroups([f.group])).groups;
@@ -75,7 +87,7 @@ async function force(client: ReturnType<typeof createKafka>, f: RedeliverFault, 
       const partitions = await rewindEmptyGroup(admin, f);
       return record(ctx, f, i, partitions, 'admin.setOffsets (group empty)');
     }
-    const member = client.consumer({ groupId: f.group, sessionTimeout: Math.max(10_000, f.hold * 2), heartbeatInterval: 1000 });
+    const member = kafka.consumer({ groupId: f.group, sessionTimeout: Math.max(10_000, f.hold * 2), heartbeatInterval: 1000 });
     members.add(member);
     try {
       const assigned = await join(member, f);
@@ -168,5 +180,7 @@ function record(ctx: Ctx, f: RedeliverFault, i: number, partitions: PartitionRew
     kind: 'redeliver', id: `r-${i}`, fault: f.kind, group: f.group, topic: f.topic, partitions, count,
     ...(how ? { mode: how } : {}), ...(reason ? { reason } : {}),
   });
+  ctx.counted?.faults.inc({ kind: f.kind });
+  ctx.counted?.messages.inc({ kind: f.kind }, count);
   ctx.logger.info('forced redelivery', { kind: f.kind, group: f.group, partitions: partitions.length, count, reason });
 }

@@ -12,7 +12,7 @@ import { ensureBroker, uniqueTopic } from '../../helpers/kafka-broker';
 import { readJournalLines, runFixture } from '../run/e2e-helpers';
 import { createTopics } from './kafka-util';
 
-async function run(kind: 'redeliver' | 'copies', variant: PaymentVariant) {
+async function run(kind: 'redeliver' | 'copies', variant: PaymentVariant, fault = 'rewind') {
   const broker = await ensureBroker();
   const raw = uniqueTopic(`raw-${kind}`);
   const topic = uniqueTopic(`pay-${kind}`);
@@ -22,7 +22,7 @@ async function run(kind: 'redeliver' | 'copies', variant: PaymentVariant) {
   const shop = await startShop({ databaseUrl: db.url, kafka: { brokers: broker.brokers, topic, groupPrefix, variants: [variant] } });
   try {
     const result = await runFixture(`kafka-${kind}.yaml`, {
-      VARIANT: variant, GROUP: `${groupPrefix}-${variant}`, RAW: raw, TOPIC: topic, BROKERS: broker.brokers[0], SHOP_DATABASE_URL: db.url,
+      VARIANT: variant, KIND: fault, GROUP: `${groupPrefix}-${variant}`, RAW: raw, TOPIC: topic, BROKERS: broker.brokers[0], SHOP_DATABASE_URL: db.url,
     }, `kafka-${kind}-${variant}`);
     const stats = (await (await fetch(`${shop.url}/stats`)).json()) as { variants: Record<string, { idempotency: { hits: number } }> };
     return { result, v: result.verdict, entries: readJournalLines(result.runDir), hits: stats.variants[variant]?.idempotency.hits ?? 0 };
@@ -68,6 +68,17 @@ describe('forced consumer redelivery vs relay copies (shop consumers, real broke
       expect(v.probes.payments.delta! - v.rules.payments.ops).to.equal(5);
       expect(v.status).to.equal('fail');
     });
+  });
+
+  it('rebalance: doubletap joins the group, takes the partition, leaves; journaled, and the service resumes', async () => {
+    const { v, entries } = await run('redeliver', 'offset', 'rebalance');
+    const [r] = entries.filter((e) => e.kind === 'redeliver');
+    expect(r).to.include({ fault: 'rebalance', count: 0 });
+    expect(r.partitions!.map((p) => p.partition)).to.deep.equal([0]);
+    expect(v.kafka.forcedRedeliveries).to.deep.include({ rebalances: 1, rewinds: 0, skipped: 0 });
+    // Every relayed payment was applied once after the partition came back: the group resumed.
+    expect(v.probes.payments.delta).to.equal(v.rules.payments.ops);
+    expect(v.status, v.reason).to.equal('pass');
   });
 
   describe('relay copies (30%, same message id, new offsets)', () => {
