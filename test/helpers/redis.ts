@@ -8,14 +8,22 @@ export const REDIS_ADDRESS = `${REDIS.host}:${REDIS.port}`;
 
 const START = 'mkdir -p /var/lib/redis /var/log/redis && redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log';
 
-function ping(): Promise<boolean> {
+/**
+ * Opens a new connection to HOST:PORT and sends a Redis PING: '+PONG', or what went wrong
+ * ('ECONNREFUSED', 'ECONNRESET', 'timeout' after 800 ms, 'closed').
+ */
+export function pingThrough(address: string): Promise<string> {
+  const i = address.lastIndexOf(':');
   return new Promise((resolve) => {
-    const s = net.connect(REDIS, () => s.write('PING\r\n'));
-    s.setTimeout(1000, () => (s.destroy(), resolve(false)));
-    s.once('data', (d) => (s.destroy(), resolve(d.toString().startsWith('+PONG'))));
-    s.once('error', () => resolve(false));
+    const s = net.connect({ host: address.slice(0, i), port: Number(address.slice(i + 1)) }, () => s.write('PING\r\n'));
+    s.setTimeout(800, () => (s.destroy(), resolve('timeout')));
+    s.once('data', (d) => (s.destroy(), resolve(d.toString().trim())));
+    s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+    s.once('close', () => resolve('closed'));
   });
 }
+
+const ping = async () => (await pingThrough(REDIS_ADDRESS)) === '+PONG';
 
 export async function ensureRedis(): Promise<void> {
   if (await ping()) return;

@@ -13,7 +13,7 @@ import { startLinks, type RunningLinks } from '../../../src/links';
 import { silentLogger } from '../../../src/log';
 import { createMetrics } from '../../../src/metrics';
 import { linkSpec, type LinkWindow } from '../../../src/scenario/schema-links';
-import { ensureRedis, REDIS_ADDRESS } from '../../helpers/redis';
+import { ensureRedis, pingThrough, REDIS_ADDRESS } from '../../helpers/redis';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -43,17 +43,6 @@ function roundTrip(address: string, payload: Buffer): Promise<{ sha: string; byt
     s.on('data', (d: Buffer) => (hash.update(d), (bytes += d.length)));
     s.on('end', () => resolve({ sha: hash.digest('hex'), bytes }));
     s.on('error', reject);
-  });
-}
-
-function connectOutcome(address: string): Promise<string> {
-  const [host, port] = address.split(':');
-  return new Promise((resolve) => {
-    const s = net.connect({ host, port: Number(port) }, () => s.write('PING\r\n'));
-    s.setTimeout(800, () => (s.destroy(), resolve('timeout')));
-    s.once('data', (d) => (s.destroy(), resolve(d.toString().trim())));
-    s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
-    s.once('close', () => resolve('closed'));
   });
 }
 
@@ -105,13 +94,13 @@ describe('links (TCP proxy to a dependency)', function () {
     const open = net.connect({ host: '127.0.0.1', port: Number(address.split(':')[1]) });
     const openEnded = new Promise<string>((r) => (open.once('error', (e: NodeJS.ErrnoException) => r(e.code ?? 'error')), open.once('close', () => r('closed'))));
     await new Promise((r) => open.once('connect', r));
-    expect(await connectOutcome(address)).to.equal('+PONG');
+    expect(await pingThrough(address)).to.equal('+PONG');
     links.arm();
     await sleep(600);
-    expect(await connectOutcome(address)).to.equal('ECONNREFUSED');
+    expect(await pingThrough(address)).to.equal('ECONNREFUSED');
     expect(await openEnded).to.equal('ECONNRESET');
     await sleep(1200);
-    expect(await connectOutcome(address)).to.equal('+PONG');
+    expect(await pingThrough(address)).to.equal('+PONG');
     await ctx.journal.close();
     const lines = readFileSync(journalFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines).to.have.length(1);
@@ -128,7 +117,7 @@ describe('links (TCP proxy to a dependency)', function () {
     links = await startLinks([spec], ctx);
     links.arm();
     await sleep(50);
-    expect(await connectOutcome(links.links[0].address)).to.equal('ECONNRESET');
+    expect(await pingThrough(links.links[0].address)).to.equal('ECONNRESET');
   });
 
   it('blackhole: a command on an open connection gets no answer during the window and its answer after it', async () => {
@@ -141,7 +130,7 @@ describe('links (TCP proxy to a dependency)', function () {
       links.arm();
       await sleep(50);
       const started = Date.now();
-      expect(await connectOutcome(links.links[0].address)).to.equal('timeout');
+      expect(await pingThrough(links.links[0].address)).to.equal('timeout');
       expect(await redis.ping()).to.equal('PONG'); // held, then delivered on the same connection
       expect(Date.now() - started).to.be.at.least(1000);
     } finally {
@@ -155,12 +144,12 @@ describe('links (TCP proxy to a dependency)', function () {
     links.arm();
     await sleep(100);
     const address = links.links[0].address;
-    expect(await connectOutcome(address)).to.equal('ECONNREFUSED');
+    expect(await pingThrough(address)).to.equal('ECONNREFUSED');
     const samples: number[] = [];
     const started = process.hrtime.bigint();
     ctx.halt.halt('test');
     for (;;) {
-      const r = await connectOutcome(address);
+      const r = await pingThrough(address);
       if (r === '+PONG') break;
       samples.push(Number(process.hrtime.bigint() - started) / 1e6);
       expect(samples.length).to.be.below(100);

@@ -4,8 +4,11 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { expect } from 'chai';
 import { startShop, type Shop } from '../../../examples/shop';
-import { journalCounts, readJournalLines, runFixture } from '../run/e2e-helpers';
-import { ensureRedis } from '../../helpers/redis';
+import { silentLogger } from '../../../src/log';
+import { runExperiment } from '../../../src/run/experiment';
+import { loadScenario } from '../../../src/scenario/load';
+import { fixture, journalCounts, readJournalLines, runFixture, tempRunDir } from '../run/e2e-helpers';
+import { ensureRedis, pingThrough } from '../../helpers/redis';
 import { createTestPostgres } from '../../helpers/databases';
 
 async function freePort(): Promise<number> {
@@ -16,21 +19,25 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function runStoreDown(variant: string, mode = 'refuse') {
+/** A shop on a fresh PostgreSQL that reaches Redis only through doubletap's link on `port`. */
+async function withShop<T>(variant: string, fn: (vars: Record<string, string>, port: number) => Promise<T>): Promise<T> {
   const port = await freePort();
-  // The shop reaches Redis only through doubletap's link; ioredis retries until the link listens.
   const db = await createTestPostgres();
+  // ioredis retries until the link listens; a fresh key prefix: load keys repeat across runs (seeded).
   const shop: Shop = await startShop({ databaseUrl: db.url, redisUrl: `redis://127.0.0.1:${port}`, redisPrefix: `dt-test-${randomBytes(4).toString('hex')}` });
   try {
-    const result = await runFixture('shop-store-down.yaml', {
-      VARIANT: variant, SHOP_URL: shop.url, SHOP_DATABASE_URL: shop.databaseUrl, LINK_PORT: String(port), MODE: mode,
-    }, `store-down-${variant}`);
-    return { result, entries: readJournalLines(result.runDir) };
+    return await fn({ VARIANT: variant, SHOP_URL: shop.url, SHOP_DATABASE_URL: shop.databaseUrl, LINK_PORT: String(port) }, port);
   } finally {
     await shop.close();
     await db.drop();
   }
 }
+
+const runStoreDown = (variant: string) =>
+  withShop(variant, async (vars) => {
+    const result = await runFixture('shop-store-down.yaml', vars, `store-down-${variant}`);
+    return { result, entries: readJournalLines(result.runDir) };
+  });
 
 describe('dedup store outage (links + onStoreDown, real Redis)', function () {
   this.timeout(120_000);
@@ -75,5 +82,39 @@ describe('dedup store outage (links + onStoreDown, real Redis)', function () {
     expect(v.invariants.find((i) => i.name.startsWith('orders'))!.ok).to.equal(false);
     expect(v.status).to.equal('fail');
     expect(result.exitCode).to.equal(1);
+  });
+
+  it('POST /halt during an outage: the link is restored before the answer (no refused connection after it), PONG within 1 s; the run ends aborted', async () => {
+    await withShop('redis-closed', async (vars, port) => {
+      const env = { ...process.env, ...vars, AT: '300ms', FOR: '5s' };
+      let onReady!: (url: string) => void;
+      const ready = new Promise<string>((r) => (onReady = r));
+      const running = runExperiment(loadScenario(fixture('shop-store-down.yaml'), env), {
+        reportDir: tempRunDir('store-down-halt'), logger: silentLogger(), pretty: false, env, onReady: (i) => onReady(i.controlUrl),
+      });
+      const control = await ready;
+      const link = `127.0.0.1:${port}`;
+      const deadline = Date.now() + 20_000;
+      while (!(await (await fetch(`${control}/metrics`)).text()).includes('doubletap_link_down{link="redis"} 1')) {
+        expect(Date.now()).to.be.below(deadline);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(await pingThrough(link)).to.equal('ECONNREFUSED');
+      const started = process.hrtime.bigint();
+      expect((await fetch(`${control}/halt`, { method: "POST" })).status).to.equal(200);
+      const haltMs = Number(process.hrtime.bigint() - started) / 1e6;
+      let tries = 0;
+      while ((await pingThrough(link)) !== '+PONG') expect(++tries).to.be.below(200);
+      const restoredMs = Number(process.hrtime.bigint() - started) / 1e6;
+      console.log(`      POST /halt answered after ${haltMs.toFixed(1)} ms; PONG through the link after ${restoredMs.toFixed(1)} ms (${tries} refused tries)`);
+      expect(tries, 'refused connections after the halt answer').to.equal(0);
+      // The whole run shares this process and the machine is loaded: the bound is generous.
+      expect(restoredMs).to.be.below(1000);
+      const result = await running;
+      expect(result.verdict.status).to.equal('aborted');
+      expect(result.exitCode).to.equal(3);
+      const [line] = readJournalLines(result.runDir).filter((e) => e.kind === 'link');
+      expect(line.cutShort).to.match(/^halt/);
+    });
   });
 });
