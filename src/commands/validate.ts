@@ -10,12 +10,17 @@ export function summarize(s: Scenario): string {
     lines.push(`  http: ${s.http.listen} → ${s.http.upstream}`);
     for (const r of s.http.rules) {
       const faults = r.faults.map((f) => `${f.kind}×${f.weight}`).join(', ');
-      lines.push(`    rule ${r.name}: ${r.match.method.join('|')} ${r.match.path}, fraction ${r.fraction}, faults ${faults}`);
+      lines.push(`    rule ${r.name}: ${r.match.method.join('|')} ${r.match.path}, fraction ${r.fraction}, faults ${faults}${r.onStoreDown ? `, store down: ${r.onStoreDown}` : ''}`);
     }
   }
   if (s.kafka) {
     lines.push(`  kafka: ${s.kafka.brokers.join(', ')}`);
     for (const r of s.kafka.relays) lines.push(`    relay ${r.name}: ${r.from.join(',')} → ${r.to}, fraction ${r.fraction}, copies ${r.copies}`);
+    for (const r of s.kafka.redeliver ?? []) lines.push(`    redeliver ${r.kind}: group ${r.group} on ${r.topic}${r.kind === 'rewind' ? `, ${r.messages} per partition` : ''}, at ${r.at === undefined ? 'a seeded moment' : formatDuration(r.at)}`);
+  }
+  for (const l of s.links ?? []) {
+    const windows = l.windows.map((w) => `${w.mode} ${formatDuration(w.at)}+${formatDuration(w.for)}`).join(', ');
+    lines.push(`  link ${l.name}: ${l.listen} → ${l.target}, ${windows}`);
   }
   const probes = Object.keys(s.probes);
   if (probes.length) lines.push(`  probes: ${probes.join(', ')}`);

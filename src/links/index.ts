@@ -1,6 +1,9 @@
 // Starts the scenario's links, arms their windows at the start of the chaos window, restores them all on
 // halt, and records every window (journal line `kind: link`, metrics, the list the verdict reads).
+import net from 'node:net';
 import type { ChaosContext } from '../chaos/context';
+import { ConfigError, UnreachableError, messageOf } from '../errors';
+import { parseHostPort } from '../scenario/durations';
 import type { LinkSpec } from '../scenario/schema-links';
 import { TcpLink, type WindowRecord } from './link';
 import { createLinkMetrics } from './metrics';
@@ -9,6 +12,8 @@ export interface RunningLinks {
   links: TcpLink[];
   /** Called when the chaos window starts: windows are timed from here. */
   arm(): void;
+  /** Ends every cut now and cancels the windows still to come (halt does this; so can a disarm). */
+  restore(reason: string): Promise<void>;
   /** Every window that ended so far (also the ones a halt cut short). */
   windows(): WindowRecord[];
   close(): Promise<void>;
@@ -42,9 +47,12 @@ export async function startLinks(specs: readonly LinkSpec[], ctx: Pick<ChaosCont
   const onHalt = (reason: string) => links.forEach((l) => void l.restore(`halt: ${reason}`));
   ctx.halt.on('halt', onHalt);
   try {
-    for (const spec of specs) {
+    for (const [i, spec] of specs.entries()) {
+      await reachable(spec.target, `links[${i}].target (${spec.name})`);
       const link = new TcpLink(spec, events);
-      await link.listen();
+      await link.listen().catch((err) => {
+        throw new ConfigError([`links[${i}].listen: cannot listen on ${spec.listen}: ${messageOf(err)}`]);
+      });
       links.push(link);
       for (const w of spec.windows) metrics.windows.inc({ link: spec.name, mode: w.mode }, 0);
       metrics.down.set({ link: spec.name }, 0);
@@ -57,7 +65,19 @@ export async function startLinks(specs: readonly LinkSpec[], ctx: Pick<ChaosCont
   return {
     links,
     arm: () => (ctx.halt.halted ? undefined : links.forEach((l) => l.arm())),
+    restore: async (reason) => void (await Promise.all(links.map((l) => l.restore(reason)))),
     windows: () => [...records],
     close,
   };
+}
+
+/** The dependency must answer before the run starts: an outage we did not cause proves nothing. */
+async function reachable(target: string, what: string): Promise<void> {
+  const { host, port } = parseHostPort(target)!;
+  await new Promise<void>((resolve, reject) => {
+    const s = net.connect({ host, port });
+    s.setTimeout(5000, () => s.destroy(new Error('no answer within 5 s')));
+    s.once('connect', () => (s.destroy(), resolve()));
+    s.once('error', (err) => reject(new UnreachableError(`${what} ${target}`, messageOf(err))));
+  });
 }

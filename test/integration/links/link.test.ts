@@ -162,4 +162,11 @@ describe('links (TCP proxy to a dependency)', function () {
     const [line] = readFileSync(journalFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(line).to.include({ kind: 'link', mode: 'refuse', cutShort: 'halt: test' });
   });
+
+  it('a dependency that does not answer at start is an error naming the link and its address (exit 2)', async () => {
+    const { ctx, spec } = setup('127.0.0.1:1');
+    const err = await startLinks([spec], ctx).then(() => undefined, (e: Error & { exitCode?: number }) => e);
+    expect(err?.message).to.match(/cannot reach links\[0\]\.target \(dep\) 127\.0\.0\.1:1: .*ECONNREFUSED/);
+    expect(err?.exitCode).to.equal(2);
+  });
 });
