@@ -15,8 +15,19 @@ export interface ForcedRedeliveries {
   skipped: number;
 }
 
+/** One link cut window as journaled (`kind: link`). */
+export interface LinkWindowSummary {
+  link: string;
+  mode: string;
+  start: string;
+  end: string;
+  connections: number;
+  cutShort?: string;
+}
+
 export interface InfraFaults {
   storeDown: Record<string, StoreDownResult>;
+  linkWindows?: LinkWindowSummary[];
   redeliveries?: ForcedRedeliveries;
 }
 
@@ -30,15 +41,19 @@ export async function readInfraFaults(
   const entries = source.journalFile && existsSync(source.journalFile) ? readJournal(source.journalFile) : Array.isArray(source.journalEntries) ? source.journalEntries : [];
   const evaluator = new StoreDownEvaluator();
   const redeliveries: ForcedRedeliveries = { rebalances: 0, rewinds: 0, messages: 0, skipped: 0 };
+  const linkWindows: LinkWindowSummary[] = [];
   for await (const e of entries) {
     evaluator.add(e);
+    if (e.kind === 'link') {
+      linkWindows.push({ link: e.link ?? '?', mode: e.mode ?? '?', start: e.start ?? '', end: e.end ?? '', connections: e.connections ?? 0, ...(e.cutShort ? { cutShort: e.cutShort } : {}) });
+    }
     if (e.kind !== 'redeliver') continue;
     if (e.reason) redeliveries.skipped += 1;
     else if (e.fault === 'rewind') redeliveries.rewinds += 1;
     else redeliveries.rebalances += 1;
     redeliveries.messages += e.count ?? 0;
   }
-  return { storeDown: evaluator.results(scenario), ...(hasRedeliver ? { redeliveries } : {}) };
+  return { storeDown: evaluator.results(scenario), ...(hasLinks ? { linkWindows } : {}), ...(hasRedeliver ? { redeliveries } : {}) };
 }
 
 /**
@@ -48,6 +63,7 @@ export async function readInfraFaults(
  */
 export function applyInfraFaults(verdict: Verdict, faults: InfraFaults): Verdict {
   if (faults.redeliveries) verdict.kafka.forcedRedeliveries = faults.redeliveries;
+  if (faults.linkWindows) verdict.linkWindows = faults.linkWindows;
   if (Object.keys(faults.storeDown).length === 0) return verdict;
   verdict.storeDown = faults.storeDown;
   const rows = Object.entries(faults.storeDown).flatMap(([name, r]) => storeDownInvariant(name, r) ?? []);

@@ -1,6 +1,6 @@
 // verdict.json (contract) and the timeline line: what the runner writes and the report reads.
 import type { Outcome } from '../journal/types';
-import type { ForcedRedeliveries } from './infra-faults';
+import type { ForcedRedeliveries, LinkWindowSummary } from './infra-faults';
 import type { StoreDownResult } from './store-down';
 
 export type VerdictStatus = 'pass' | 'fail' | 'aborted' | 'inconclusive';
@@ -60,6 +60,8 @@ export interface Verdict {
   leakedTotal?: number;
   /** Per rule/relay: what the service did while a link was cut (src/reconcile/store-down.ts). */
   storeDown?: Record<string, StoreDownResult>;
+  /** Link cut windows as they happened (`links:`). */
+  linkWindows?: LinkWindowSummary[];
 }
 
 /** One line of timeline.jsonl, sampled every `timeline.interval` during baseline, chaos and settle. */

@@ -7,6 +7,7 @@ import { html, raw, type SafeHtml } from './escape';
 import { fmtNum } from './format';
 import { grafanaLink } from './grafana-link';
 import { readRun } from './read-run';
+import { infraSection } from './infra-section';
 import { invariantsSection, leakedSection, outcomesSection, probesSection, verdictSection } from './sections';
 import { buildChartData, type ChartData } from './series';
 import { STYLE } from './style';
@@ -33,6 +34,7 @@ ${chart}
 ${invariantsSection(v)}
 ${outcomesSection(v)}
 ${probesSection(v)}
+${infraSection(v)}
 ${leakedSection(v)}
 ${grafanaLink(input.grafanaUrl, v)}
 <footer>doubletap report · seed ${v.seed} · ${v.startedAt}</footer>

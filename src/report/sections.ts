@@ -90,7 +90,7 @@ export function leakedSection(v: Verdict): SafeHtml {
   return html`${section('leaked', title, ['rule', 'fault', 'key', 'id', 'of', 'outcome', 'status'], rows, 'none')}${more}`;
 }
 
-function section(id: string, title: string, head: readonly string[], rows: SafeHtml[], empty: string): SafeHtml {
+export function section(id: string, title: string, head: readonly string[], rows: SafeHtml[], empty: string): SafeHtml {
   const body = rows.length ? html`<table><thead><tr>${head.map((h) => html`<th>${h}</th>`)}</tr></thead><tbody>${rows}</tbody></table>` : html`<p class="empty">${empty}</p>`;
   return html`<section id="${id}"><h2>${title}</h2>${body}</section>`;
 }

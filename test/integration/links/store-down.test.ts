@@ -1,6 +1,7 @@
 // The dedup store goes away (a link to the real Redis cut for 2 s) while duplicates keep coming:
 // the fail-closed shop passes, the fail-open shop fails with its leaked side effects counted.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { expect } from 'chai';
 import { startShop, type Shop } from '../../../examples/shop';
@@ -49,6 +50,9 @@ describe('dedup store outage (links + onStoreDown, real Redis)', function () {
     const sd = v.storeDown!['create-order'];
     const [win] = entries.filter((e) => e.kind === 'link');
     expect(win).to.include({ link: 'redis', mode: 'refuse' });
+    expect(v.linkWindows).to.have.length(1);
+    expect(v.linkWindows![0]).to.include({ link: 'redis', mode: 'refuse', connections: win.connections });
+    expect(readFileSync(result.reportFile, 'utf8')).to.contain('id="store-down"');
     expect(sd.declared).to.equal('fail-closed');
     expect(sd.observed).to.equal('fail-closed');
     expect(sd.originals.during).to.be.greaterThan(10); // 25/s for 2 s

@@ -130,4 +130,20 @@ describe('renderHtml', () => {
     const urls = page.match(/https?:\/\/[^"'\s)]+/g) ?? [];
     expect(new Set(urls)).to.deep.equal(new Set(['http://www.w3.org/2000/svg', 'http://www.w3.org/1999/xlink']));
   });
+
+  it('shows link outages, what each rule did during them and forced redeliveries; nothing when there were none', async () => {
+    expect(await renderHtml({ verdict: verdict(), timeline: [] })).not.to.contain('id="store-down"');
+    const v = verdict({
+      status: 'fail',
+      kafka: { originals: 40, copies: 0, forcedRedeliveries: { rebalances: 1, rewinds: 1, messages: 5, skipped: 0 } },
+      linkWindows: [{ link: 'redis', mode: 'refuse', start: '2025-01-01T00:00:10.000Z', end: '2025-01-01T00:00:12.000Z', connections: 3, cutShort: NASTY }],
+      storeDown: { 'create-order': { declared: 'fail-closed', observed: 'fail-open', originals: { during: 9, succeeded: 7, refused: 2, waited: 0 }, copies: { during: 4, reExecuted: 4, refused: 0, other: 0 } } },
+    });
+    const page = await renderHtml({ verdict: v, timeline: [] });
+    const storeDown = page.slice(page.indexOf('id="store-down"'));
+    expect(storeDown).to.match(/<tr class="bad"><td>create-order<\/td><td>fail-closed<\/td><td>fail-open<\/td>/);
+    expect(page).to.match(/<td>redis<\/td><td>refuse<\/td><td>2025-01-01T00:00:10.000Z<\/td><td>2s<\/td>/);
+    expect(page).to.contain('1 rewind(s), 1 rebalance(s),\n5 message(s) re-read');
+    expect(page).not.to.contain(NASTY);
+  });
 });
