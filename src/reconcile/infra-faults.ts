@@ -38,22 +38,23 @@ export async function readInfraFaults(
   const hasRedeliver = (scenario.kafka?.redeliver?.length ?? 0) > 0;
   if (!hasLinks && !hasRedeliver) return { storeDown: {} };
   // A one-shot iterator may have been read already by the summary: prefer the file, else an array.
-  const entries = source.journalFile && existsSync(source.journalFile) ? readJournal(source.journalFile) : Array.isArray(source.journalEntries) ? source.journalEntries : [];
-  const evaluator = new StoreDownEvaluator();
+  const entries = () => (source.journalFile && existsSync(source.journalFile) ? readJournal(source.journalFile) : Array.isArray(source.journalEntries) ? source.journalEntries : []);
   const redeliveries: ForcedRedeliveries = { rebalances: 0, rewinds: 0, messages: 0, skipped: 0 };
   const linkWindows: LinkWindowSummary[] = [];
-  for await (const e of entries) {
-    evaluator.add(e);
+  // Two passes: a window's line is written when it ends, after the attempts it covers.
+  for await (const e of entries()) {
     if (e.kind === 'link') {
       linkWindows.push({ link: e.link ?? '?', mode: e.mode ?? '?', start: e.start ?? '', end: e.end ?? '', connections: e.connections ?? 0, ...(e.cutShort ? { cutShort: e.cutShort } : {}) });
+    } else if (e.kind === 'redeliver') {
+      if (e.reason) redeliveries.skipped += 1;
+      else if (e.fault === 'rewind') redeliveries.rewinds += 1;
+      else redeliveries.rebalances += 1;
+      redeliveries.messages += e.count ?? 0;
     }
-    if (e.kind !== 'redeliver') continue;
-    if (e.reason) redeliveries.skipped += 1;
-    else if (e.fault === 'rewind') redeliveries.rewinds += 1;
-    else redeliveries.rebalances += 1;
-    redeliveries.messages += e.count ?? 0;
   }
-  return { storeDown: evaluator.results(scenario), ...(hasLinks ? { linkWindows } : {}), ...(hasRedeliver ? { redeliveries } : {}) };
+  const evaluator = new StoreDownEvaluator(scenario, linkWindows);
+  if (linkWindows.length > 0) for await (const e of entries()) evaluator.add(e);
+  return { storeDown: evaluator.results(), ...(hasLinks ? { linkWindows } : {}), ...(hasRedeliver ? { redeliveries } : {}) };
 }
 
 /**

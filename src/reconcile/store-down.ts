@@ -23,57 +23,60 @@ interface Span { start: number; end: number }
 const ms = (iso: string | undefined) => (iso ? Date.parse(iso) : NaN);
 const ok2xx = (s?: number) => s !== undefined && s >= 200 && s < 300;
 
+/**
+ * Give it the outage windows first (the journal's `kind: link` lines, written when a window ends), then
+ * every attempt: counts are kept per rule, the attempts themselves are not (journals can be huge).
+ */
 export class StoreDownEvaluator {
-  private readonly windows: Span[] = [];
-  private readonly attempts: JournalEntry[] = [];
+  private readonly windows: Span[];
+  private readonly out: Record<string, StoreDownResult> = {};
+  private readonly relays: Set<string>;
+  private readonly declared = new Map<string, StoreDownResult['declared']>();
+
+  constructor(private readonly scenario: Scenario, windows: readonly { start?: string; end?: string }[]) {
+    this.windows = windows.map((w) => ({ start: ms(w.start), end: ms(w.end) }));
+    this.relays = new Set(scenario.kafka?.relays.map((r) => r.name));
+    for (const r of [...(scenario.http?.rules ?? []), ...(scenario.kafka?.relays ?? [])]) if (r.onStoreDown) this.declared.set(r.name, r.onStoreDown);
+    for (const name of this.declared.keys()) this.entry(name);
+  }
+
+  private entry(name: string): StoreDownResult {
+    const declared = this.declared.get(name);
+    return (this.out[name] ??= {
+      ...(declared ? { declared } : {}), observed: 'untested',
+      originals: { during: 0, succeeded: 0, refused: 0, waited: 0 }, copies: { during: 0, reExecuted: 0, refused: 0, other: 0 },
+    });
+  }
 
   add(e: JournalEntry): void {
-    if (e.kind === 'link') this.windows.push({ start: ms(e.start), end: ms(e.end) });
-    else if ((e.kind === 'original' || e.kind === 'copy') && !e.dryRun && (e.rule ?? e.relay)) this.attempts.push(e);
-  }
-
-  get outages(): number {
-    return this.windows.length;
-  }
-
-  results(scenario: Scenario): Record<string, StoreDownResult> {
-    const out: Record<string, StoreDownResult> = {};
-    const relays = new Set(scenario.kafka?.relays.map((r) => r.name));
-    const declared = new Map<string, StoreDownResult['declared']>();
-    for (const r of [...(scenario.http?.rules ?? []), ...(scenario.kafka?.relays ?? [])]) if (r.onStoreDown) declared.set(r.name, r.onStoreDown);
-    if (this.windows.length === 0 && declared.size === 0) return out;
-    const entry = (name: string): StoreDownResult =>
-      (out[name] ??= {
-        ...(declared.get(name) ? { declared: declared.get(name) } : {}), observed: 'untested',
-        originals: { during: 0, succeeded: 0, refused: 0, waited: 0 }, copies: { during: 0, reExecuted: 0, refused: 0, other: 0 },
-      });
-    for (const name of declared.keys()) entry(name);
-    for (const e of this.attempts) {
-      const name = (e.rule ?? e.relay)!;
-      const end = ms(e.ts);
-      const start = end - (e.durationMs ?? 0);
-      const w = this.windows.find((x) => start >= x.start && start < x.end);
-      if (!w) continue;
-      const r = entry(name);
-      if (relays.has(name)) {
-        r.messages = (r.messages ?? 0) + 1;
-        continue;
-      }
-      const inside = end <= w.end;
-      if (e.kind === 'original') {
-        r.originals.during += 1;
-        if (!ok2xx(e.status)) r.originals.refused += 1;
-        else if (inside) r.originals.succeeded += 1;
-        else r.originals.waited += 1; // succeeded after the store came back: it may have waited for it
-      } else {
-        r.copies.during += 1;
-        if (e.outcome === 're-executed' && inside) r.copies.reExecuted += 1;
-        else if (e.outcome === 'error' || (e.status !== undefined && e.status >= 500)) r.copies.refused += 1;
-        else r.copies.other += 1;
-      }
+    const name = e.rule ?? e.relay;
+    if ((e.kind !== 'original' && e.kind !== 'copy') || e.dryRun || !name || this.windows.length === 0) return;
+    const end = ms(e.ts);
+    const start = end - (e.durationMs ?? 0);
+    const w = this.windows.find((x) => start >= x.start && start < x.end);
+    if (!w) return;
+    const r = this.entry(name);
+    if (this.relays.has(name)) {
+      r.messages = (r.messages ?? 0) + 1;
+      return;
     }
-    for (const [name, r] of Object.entries(out)) r.observed = relays.has(name) ? 'books-only' : observe(r);
-    return out;
+    const inside = end <= w.end;
+    if (e.kind === 'original') {
+      r.originals.during += 1;
+      if (!ok2xx(e.status)) r.originals.refused += 1;
+      else if (inside) r.originals.succeeded += 1;
+      else r.originals.waited += 1; // succeeded after the store came back: it may have waited for it
+    } else {
+      r.copies.during += 1;
+      if (e.outcome === 're-executed' && inside) r.copies.reExecuted += 1;
+      else if (e.outcome === 'error' || (e.status !== undefined && e.status >= 500)) r.copies.refused += 1;
+      else r.copies.other += 1;
+    }
+  }
+
+  results(): Record<string, StoreDownResult> {
+    for (const [name, r] of Object.entries(this.out)) r.observed = this.relays.has(name) ? 'books-only' : observe(r);
+    return this.out;
   }
 }
 

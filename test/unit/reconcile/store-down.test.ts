@@ -16,9 +16,9 @@ const attempt = (kind: 'original' | 'copy', rule: string, startMs: number, durat
   ({ ts: at(startMs + durationMs), kind, id: `${kind}-${startMs}`, rule, status, durationMs, ...(outcome ? { outcome } : {}) });
 
 function evaluate(entries: JournalEntry[], declared?: string) {
-  const e = new StoreDownEvaluator();
+  const e = new StoreDownEvaluator(scenario(declared), entries.filter((x) => x.kind === 'link'));
   entries.forEach((x) => e.add(x));
-  return e.results(scenario(declared));
+  return e.results();
 }
 
 describe('store-down evaluation', () => {
