@@ -15,7 +15,7 @@ describe('examples/shop payments consumer', function () {
     await db?.drop();
   });
 
-  it('correct dedups by message id in the same transaction; naive applies every delivery', async () => {
+  it('correct dedups by message id in the same transaction; offset and naive apply every re-sent event', async () => {
     const broker = await ensureBroker();
     db = await createTestPostgres();
     const topic = uniqueTopic('shop-payments');
@@ -40,10 +40,12 @@ describe('examples/shop payments consumer', function () {
     const count = async (variant: string) =>
       ((await db.query('SELECT count(*)::int AS n FROM payments WHERE variant = $1', [variant])) as { n: number }[])[0].n;
     const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline && ((await count('naive')) < 20 || (await count('correct')) < 10)) await new Promise((r) => setTimeout(r, 200));
+    while (Date.now() < deadline && ((await count('naive')) < 20 || (await count('correct')) < 10 || (await count('offset')) < 20)) await new Promise((r) => setTimeout(r, 200));
     await new Promise((r) => setTimeout(r, 500)); // a late extra row would show here
     expect(await count('naive')).to.equal(20);
     expect(await count('correct')).to.equal(10);
+    // The second send lands at new offsets: dedup by partition/offset cannot see it is the same event.
+    expect(await count('offset')).to.equal(20);
     const processed = (await db.query(`SELECT count(*)::int AS n FROM processed_messages WHERE variant = 'correct'`)) as { n: number }[];
     expect(processed[0].n).to.equal(10);
     const stats = (await (await fetch(`${shop.url}/stats`)).json()) as { variants: Record<string, { payments: number; idempotency: { hits: number } }> };
