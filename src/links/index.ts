@@ -37,6 +37,7 @@ export async function startLinks(specs: readonly LinkSpec[], ctx: Pick<ChaosCont
       ctx.journal.write({ kind: 'link', id: `l-${r.link}-${r.window}`, ...r });
       ctx.logger.info('link restored', { link: r.link, mode: r.mode, connections: r.connections, cutShort: r.cutShort });
     },
+    onError: (link: string, message: string) => ctx.logger.error('link broken', { link, error: message }),
   };
   const links: TcpLink[] = [];
   const close = async () => {

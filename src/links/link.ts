@@ -22,6 +22,7 @@ export interface WindowRecord {
 export interface LinkEvents {
   onWindowStart(link: string, w: LinkWindow): void;
   onWindowEnd(record: WindowRecord): void;
+  onError(link: string, message: string): void;
 }
 
 export class TcpLink {
@@ -59,7 +60,7 @@ export class TcpLink {
   arm(): void {
     this.spec.windows.forEach((w, index) => {
       this.timers.push(setTimeout(() => this.begin(index, w), w.at));
-      this.timers.push(setTimeout(() => this.end(), w.at + w.for));
+      this.timers.push(setTimeout(() => void this.end(), w.at + w.for));
     });
   }
 
@@ -110,8 +111,21 @@ export class TcpLink {
       link: this.spec.name, window: a.index, mode: a.w.mode, start: new Date(a.startMs).toISOString(),
       end: new Date().toISOString(), connections: a.affected, ...(cutShort ? { cutShort } : {}),
     };
-    if (!this.server) await this.startServer(this.host, this.port);
     this.events.onWindowEnd(record);
+    if (!this.server) await this.relisten();
+  }
+
+  /** After refuse: bind the same port again. Someone else may have taken it meanwhile: retry, then report. */
+  private async relisten(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.startServer(this.host, this.port);
+        return;
+      } catch (err) {
+        if (attempt >= 20) return this.events.onError(this.spec.name, `cannot listen on ${this.address} again: ${String(err)}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
   }
 
   private async startServer(host: string, port: number): Promise<number> {
