@@ -30,6 +30,7 @@ function redeliverMetrics(registry: Registry) {
     messages: new client.Counter({ name: 'doubletap_kafka_forced_redelivered_messages_total', help: 'Messages those groups were made to read again (rewinds; rebalances count 0)', labelNames: ['kind'], registers: [registry] }),
   };
 }
+
 export interface PartitionRewind { partition: number; from: string; to: string; count: number }
 
 export interface RunningRedeliveries {
