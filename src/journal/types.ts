@@ -33,4 +33,6 @@ export interface JournalEntry {
   offset?: string;
   messageId?: string;
   redelivery?: boolean;
+  /** The topic a message the destination refused went to instead (its `error` says why). */
+  deadLetter?: string;
 }
