@@ -1,7 +1,7 @@
 // What the relay reads before it consumes anything: the destination's limits, and where its group
 // stands in each source partition. Positions that cannot be right stop it here (exit 2) instead of
 // letting kafkajs reset them silently.
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import { ConfigError, UnreachableError, messageOf } from '../errors';
 import type { Logger } from '../log';
 import type { KafkaRelay } from '../scenario/schema-kafka';
@@ -10,7 +10,7 @@ import { readDestinationLimits, type DestinationLimits } from './destination-lim
 export interface SourcePosition {
   topic: string;
   partition: number;
-  /** The group's committed offset; -1 when it has none (a new group). */
+  /** The group's committed offset; -1 when it has none (a new group, unless pinned to the end). */
   committed: bigint;
   /** Log end when this run started: later offsets are new to this run. */
   end: bigint;
@@ -35,7 +35,7 @@ export async function preflight(kafka: Kafka, relay: KafkaRelay, groupId: string
     const limits = await readDestinationLimits(admin, relay.to);
     const positions: SourcePosition[] = [];
     const problems: string[] = [];
-    for (const { topic, partitions } of await admin.fetchOffsets({ groupId, topics: [...relay.from] })) {
+    for (const { topic, partitions } of await retrying(() => admin.fetchOffsets({ groupId, topics: [...relay.from] }))) {
       const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p]));
       for (const p of partitions) {
         const committed = BigInt(p.offset);
@@ -54,6 +54,7 @@ export async function preflight(kafka: Kafka, relay: KafkaRelay, groupId: string
       }
     }
     if (problems.length > 0) throw new ConfigError(problems);
+    if (!relay.fromBeginning) await pinToEnd(admin, groupId, positions, logger);
     logger.info('relay preflight', { relay: relay.name, groupId, ...limits });
     return { limits, positions };
   } catch (err) {
@@ -64,3 +65,40 @@ export async function preflight(kafka: Kafka, relay: KafkaRelay, groupId: string
   }
 }
 
+
+/**
+ * A new group starts at the end of the source: the end read here, committed before the consumer joins.
+ * WHY not kafkajs' `fromBeginning: false`: it resolves "latest" at the first fetch, after the join, so
+ * messages produced between "relaying" and that fetch would be skipped. Partitions the group already
+ * has a position in keep it; a partition added later starts at its beginning (subscribe fallback).
+ */
+async function pinToEnd(admin: Admin, groupId: string, positions: SourcePosition[], logger: Logger): Promise<void> {
+  for (const topic of new Set(positions.map((p) => p.topic))) {
+    const fresh = positions.filter((p) => p.topic === topic && p.committed < 0n);
+    if (fresh.length === 0) continue;
+    try {
+      await retrying(() => admin.setOffsets({ groupId, topic, partitions: fresh.map((p) => ({ partition: p.partition, offset: String(p.end) })) }));
+      for (const p of fresh) p.committed = p.end;
+    } catch (err) {
+      // Another member of the group is already running (scale-out): it owns the positions.
+      logger.warn('relay: could not pin a new group to the log end', { groupId, topic, error: messageOf(err) });
+    }
+  }
+}
+
+/**
+ * The group coordinator may move or still be loading (a fresh cluster creates __consumer_offsets on
+ * first use): kafkajs' admin gives up on NOT_COORDINATOR quickly. Retriable errors get up to 20 s.
+ */
+async function retrying<T>(fn: () => Promise<T>, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      const retriable = (err as { retriable?: boolean }).retriable === true || /coordinator/i.test(messageOf(err));
+      if (!retriable || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}

@@ -115,7 +115,9 @@ export async function startRelay(o: RelayOptions): Promise<RunningRelay> {
     o, sender, copies, health, limits: pre.limits, tail, counts, pauseSources, planCopies: copyPlanner(o, copies, () => injecting),
   });
   try {
-    await consumer.subscribe({ topics: [...relay.from], fromBeginning: relay.fromBeginning });
+    // Always true: where a new group starts is decided in preflight (pinned to the end unless
+    // fromBeginning); this only covers a partition with no position at all (added later): from its start.
+    await consumer.subscribe({ topics: [...relay.from], fromBeginning: true });
     await consumer.run({
       eachBatch, eachBatchAutoResolve: false, autoCommitInterval: 1000, autoCommitThreshold: COMMIT_EVERY, partitionsConsumedConcurrently: 1,
     });

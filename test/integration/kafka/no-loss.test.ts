@@ -70,7 +70,7 @@ describe('kafka relay: no loss under crashes (real broker)', function () {
     const [brokers, source, dest] = [broker.brokers, uniqueTopic('kill-src'), uniqueTopic('kill-dst')];
     await createTopics(brokers, [source, dest], 3);
     const scenario = join(tmpdir(), `kill-${process.pid}.yaml`);
-    writeFileSync(scenario, `version: 1\nname: kill\nseed: 5\nkafka:\n  brokers: [${brokers[0]}]\n  relays:\n    - { name: r, from: ${source}, to: ${dest}, group: g-${dest}, fraction: 0.1, markCopies: ${MARK}, identity: { header: message-id } }\n`);
+    writeFileSync(scenario, `version: 1\nname: kill\nseed: 5\nkafka:\n  brokers: [${brokers[0]}]\n  relays:\n    - { name: r, from: ${source}, to: ${dest}, group: g-${dest}, fromBeginning: true, fraction: 0.1, markCopies: ${MARK}, identity: { header: message-id } }\n`);
     const journals = [join(tmpdir(), `kill-a-${process.pid}-${Date.now()}.jsonl`), join(tmpdir(), `kill-b-${process.pid}-${Date.now()}.jsonl`)];
     const producing = pacedProduce(brokers, source);
     const a = await runCli(['relay', '--scenario', scenario, '--journal', journals[0]], { until: 'relaying', timeoutMs: 60_000 });

@@ -51,7 +51,7 @@ describe('doubletap relay (CLI, real broker)', function () {
 
   it('relays, prints its banner, and stops on SIGTERM with exit 0', async () => {
     await produceAll(brokers, source, Array.from({ length: 100 }, (_, i) => testMessage(i)));
-    const r = await runCli(['relay', '--brokers', brokers[0], '--from', source, '--to', dest, '--fraction', '0', '--group', `g-${dest}`], { until: 'relaying', timeoutMs: 30_000 });
+    const r = await runCli(['relay', '--brokers', brokers[0], '--from', source, '--to', dest, '--fraction', '0', '--group', `g-${dest}`, '--from-beginning'], { until: 'relaying', timeoutMs: 30_000 });
     expect(r.stdout).to.include(`relaying ${source} → ${dest}`);
     let tail = '';
     r.child.stdout?.on('data', (c: string) => (tail += c));
