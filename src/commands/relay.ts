@@ -77,7 +77,7 @@ export async function runRelayCommand(flags: RelayFlags, logLevel?: string): Pro
   };
   try {
     for (const relay of kafka.relays) {
-      relays.push(await startRelay({ kafka, relay, seed: scenario.seed, dryRun: scenario.dryRun, budget, halt, metrics, journal, logger }));
+      relays.push(await startRelay({ kafka, relay, seed: scenario.seed, dryRun: scenario.dryRun, budget, halt, metrics, journal, logger, journalFile: flags.journal }));
       process.stdout.write(`relaying ${relay.from.join(',')} → ${relay.to}\n`);
     }
   } catch (err) {

@@ -33,6 +33,8 @@ export interface JournalEntry {
   offset?: string;
   messageId?: string;
   redelivery?: boolean;
+  /** Written by a restarted relay for an original its killed predecessor produced but never journaled. */
+  recovered?: boolean;
   /** The topic a message the destination refused went to instead (its `error` says why). */
   deadLetter?: string;
 }

@@ -25,6 +25,8 @@ export interface ConsumeContext {
   planCopies: (m: Message, topic: string, partition: number, id: string, messageId: string) => string | undefined;
   /** Pauses every source until the scheduled copies drain (maxPending). */
   pauseSources: () => void;
+  /** Originals the previous run journaled (journal-recall.ts); undefined when unknown. */
+  journaled?: Set<string>;
 }
 
 /** A destination refusal that retrying will not cure (size, timestamp, record validation). */
@@ -43,7 +45,17 @@ export function batchHandler(c: ConsumeContext) {
   const onAcked = (m: Message, topic: string, partition: number, redelivered: boolean, p: EachBatchPayload) => {
     const l = line(m, topic, partition);
     // Matched on ack, not on enqueue: a failed send is consumed again and must still match then.
-    if (!redelivered && restart?.take(topic, partition, m.offset, l.messageId, c.limits.logAppendTime ? undefined : m.timestamp)) redelivered = true;
+    if (!redelivered && restart?.take(topic, partition, m.offset, l.messageId, c.limits.logAppendTime ? undefined : m.timestamp)) {
+      redelivered = true;
+      // Produced by the run that died, in its request in flight: never journaled. Its original line
+      // (counted, with its copy decision) is written now, then this second write as a redelivery.
+      if (c.journaled && !c.journaled.has(`${topic}/${partition}/${m.offset}`)) {
+        c.counts.originals += 1;
+        const reason = c.planCopies(m, topic, partition, l.id, l.messageId);
+        journal.write({ kind: 'original', ...l, recovered: true, ...(reason ? { reason } : {}) });
+        l.id = journal.nextOriginalId();
+      }
+    }
     acked.ack(topic, partition, m.offset);
     metrics.kafkaMessages.inc({ relay: relay.name, kind: 'original' });
     if (redelivered) {

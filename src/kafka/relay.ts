@@ -7,6 +7,7 @@ import type { ChaosContext } from '../chaos/context';
 import type { KafkaRelay, KafkaSection } from '../scenario/schema-kafka';
 import { checkTopics, createKafka } from './client';
 import { requestBytes } from './destination-limits';
+import { journaledOriginals } from './journal-recall';
 import { CopyScheduler } from './relay-copies';
 import { batchHandler } from './relay-consume';
 import { RelayHealth, type HealthSnapshot, type Liveness } from './relay-health';
@@ -18,6 +19,8 @@ import { SerialSender } from './serial-sender';
 export interface RelayOptions extends ChaosContext {
   kafka: KafkaSection;
   relay: KafkaRelay;
+  /** The journal file this relay appends to: a restart reads back what the previous run journaled. */
+  journalFile?: string;
   /** Stall thresholds (tests shorten them); docs/relay.md has the defaults. */
   liveness?: Liveness;
 }
@@ -113,6 +116,7 @@ export async function startRelay(o: RelayOptions): Promise<RunningRelay> {
   const tail = await restartCheck(kafka, relay, logger, pre);
   const eachBatch = batchHandler({
     o, sender, copies, health, limits: pre.limits, tail, counts, pauseSources, planCopies: copyPlanner(o, copies, () => injecting),
+    journaled: relay.identity?.header ? journaledOriginals(o.journalFile, relay.name) : undefined,
   });
   try {
     // Always true: where a new group starts is decided in preflight (pinned to the end unless

@@ -45,6 +45,10 @@ describe('doubletap relay (CLI, real broker)', function () {
     await expectExit2(['--scenario', file], [`cannot reach ${brokers[0]}`], { DT_TEST_KAFKA_PW: 'secret-pw' });
   });
 
+  it('a destination that is also the source → exit 2 before anything starts (it would loop for ever)', async () => {
+    await expectExit2(['--brokers', brokers[0], '--from', source, '--to', source], ['kafka.relays[0].to', 'also a source']);
+  });
+
   it('a bad flag is a ConfigError with its path', async () => {
     await expectExit2(['--brokers', brokers[0], '--from', source, '--to', dest, '--fraction', '2'], ['kafka.relays[0].fraction']);
   });

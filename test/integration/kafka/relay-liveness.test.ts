@@ -121,7 +121,10 @@ describe('kafka relay: liveness contract (real broker)', function () {
     const t0 = Date.now();
     const end = await stopCli(r, 'SIGTERM', 40_000);
     console.log(`      SIGTERM → exit ${end.code} in ${Date.now() - t0} ms`);
+    // Before: in 2 of 2 runs the process never exited. 0 = closed cleanly; 3 = the documented bounded
+    // close gave up on a broker connection (its uncommitted originals come back as redeliveries).
     expect(end.signal).to.equal(null);
-    expect(end.code).to.equal(0);
+    expect(end.code).to.be.oneOf([0, 3]);
+    expect(Date.now() - t0).to.be.below(35_000);
   });
 });
