@@ -65,4 +65,16 @@ describe('doubletap relay (CLI, real broker)', function () {
     expect(end.code).to.equal(0);
     expect(tail).to.include('"originals":100');
   });
+
+  it('starts at the end of its source by default: a retained backlog is not re-published, what follows is relayed', async () => {
+    const [src, dst] = [uniqueTopic('end-src'), uniqueTopic('end-dst')];
+    await createTopics(brokers, [src, dst], 2);
+    await produceAll(brokers, src, Array.from({ length: 300 }, (_, i) => testMessage(i)));
+    const r = await runCli(['relay', '--brokers', brokers[0], '--from', src, '--to', dst, '--fraction', '0'], { until: 'relaying', timeoutMs: 60_000 });
+    // Produced right after the banner: the group's start was pinned before it joined, so none is skipped.
+    await produceAll(brokers, src, Array.from({ length: 50 }, (_, i) => testMessage(300 + i)));
+    const out = await readTopic(brokers, dst, { done: (m) => m.length >= 50, idleMs: 4000 });
+    expect((await stopCli(r, 'SIGTERM', 20_000)).code).to.equal(0);
+    expect(out.map((m) => m.headers['message-id']).sort()).to.deep.equal(Array.from({ length: 50 }, (_, i) => `m-${300 + i}`).sort());
+  });
 });
