@@ -93,6 +93,7 @@ export class RelayHealth extends EventEmitter {
     const ev = consumer.events;
     consumer.on(ev.FETCH, () => this.contact());
     consumer.on(ev.HEARTBEAT, () => this.contact());
+    consumer.on(ev.REBALANCING, () => this.contact());
     consumer.on(ev.GROUP_JOIN, (e) => {
       this.assigned = Object.values(e.payload.memberAssignment).reduce((n, ps) => n + ps.length, 0);
       this.contact();
