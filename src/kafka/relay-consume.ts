@@ -1,7 +1,7 @@
 // The consume loop: each fetched batch is produced in order, chunk by chunk, and a source offset is
 // resolved only once its original is acknowledged (or dead-lettered). Never ahead of a failure: a
 // message the destination refuses stops this partition here (or goes to the dead-letter topic).
-import type { EachBatchPayload, KafkaMessage as Message } from 'kafkajs';
+import type { EachBatchPayload, Message as KafkaJsMessage, KafkaMessage as Message } from 'kafkajs';
 import { messageOf } from '../errors';
 import type { RelayOptions } from './relay';
 import type { CopyScheduler } from './relay-copies';
@@ -73,13 +73,13 @@ export function batchHandler(c: ConsumeContext) {
   };
 
   /** Produces `chunk` in order; returns how many were acked and the first failure. */
-  const relayChunk = async (chunk: Message[], topic: string, partition: number, p: EachBatchPayload) => {
+  const relayChunk = async (chunk: Message[], forwards: KafkaJsMessage[], topic: string, partition: number, p: EachBatchPayload) => {
     let failed: unknown;
     let done = 0;
     await Promise.all(
-      chunk.map((m) => {
+      chunk.map((m, j) => {
         const redelivered = acked.isRedelivery(topic, partition, m.offset);
-        return c.sender.enqueue(relay.to, forwardOf(m), 'original').acked.then(
+        return c.sender.enqueue(relay.to, forwards[j], 'original').acked.then(
           () => {
             if (failed !== undefined) return;
             done += 1;
@@ -127,10 +127,13 @@ export function batchHandler(c: ConsumeContext) {
       // of the batch is fetched again after the sources resume.
       const room = Math.floor((relay.maxPending - c.copies.size) / relay.copies);
       if (room <= 0) return c.pauseSources();
-      let chunk = messages.slice(i, i + Math.min(RELAY_CHUNK, room));
-      const refused = chunk.findIndex((m) => rejectionOf(forwardOf(m), c.limits, Date.now()) !== undefined);
-      if (refused >= 0) chunk = chunk.slice(0, refused);
-      const { done, failed } = await relayChunk(chunk, topic, partition, p);
+      const chunk = messages.slice(i, i + Math.min(RELAY_CHUNK, room));
+      const forwards = chunk.map(forwardOf);
+      const now = Date.now();
+      const reasons = forwards.map((f) => rejectionOf(f, c.limits, now));
+      const refused = reasons.findIndex((r) => r !== undefined);
+      const sendable = refused >= 0 ? refused : chunk.length;
+      const { done, failed } = await relayChunk(chunk.slice(0, sendable), forwards, topic, partition, p);
       i += done;
       if (failed !== undefined) {
         const m = messages[i];
@@ -142,7 +145,7 @@ export function batchHandler(c: ConsumeContext) {
       }
       if (refused >= 0) {
         const m = messages[i];
-        if (!(await refuse(m, topic, partition, rejectionOf(forwardOf(m), c.limits, Date.now()) ?? 'refused', p))) return;
+        if (!(await refuse(m, topic, partition, reasons[refused]!, p))) return;
         i += 1;
       }
       await p.heartbeat();

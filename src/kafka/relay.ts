@@ -95,7 +95,13 @@ export async function startRelay(o: RelayOptions): Promise<RunningRelay> {
   const onHalt = () => copies.cancelAll();
   o.halt.on('halt', onHalt);
   const failed = new Promise<string>((resolve) => health.once('failed', resolve));
-  void failed.then(() => consumer.pause(sources));
+  void failed.then(() => {
+    try {
+      consumer.pause(sources);
+    } catch {
+      // the consumer is already gone (that may be the failure)
+    }
+  });
 
   const pauseSources = () => {
     if (paused) return;
