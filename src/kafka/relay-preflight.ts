@@ -32,11 +32,12 @@ export async function preflight(kafka: Kafka, relay: KafkaRelay, groupId: string
   const path = `kafka.relays[${relay.name}]`;
   try {
     await admin.connect();
-    const limits = await readDestinationLimits(admin, relay.to);
+    const limits = await retrying(() => readDestinationLimits(admin, relay.to));
     const positions: SourcePosition[] = [];
     const problems: string[] = [];
     for (const { topic, partitions } of await retrying(() => admin.fetchOffsets({ groupId, topics: [...relay.from] }))) {
-      const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p]));
+      // A topic created a moment ago may not have its leader known everywhere yet (NOT_LEADER).
+      const ends = new Map((await retrying(() => admin.fetchTopicOffsets(topic))).map((p) => [p.partition, p]));
       for (const p of partitions) {
         const committed = BigInt(p.offset);
         const log = ends.get(p.partition);
@@ -65,7 +66,6 @@ export async function preflight(kafka: Kafka, relay: KafkaRelay, groupId: string
   }
 }
 
-
 /**
  * A new group starts at the end of the source: the end read here, committed before the consumer joins.
  * WHY not kafkajs' `fromBeginning: false`: it resolves "latest" at the first fetch, after the join, so
@@ -88,7 +88,7 @@ async function pinToEnd(admin: Admin, groupId: string, positions: SourcePosition
 
 /**
  * The group coordinator may move or still be loading (a fresh cluster creates __consumer_offsets on
- * first use): kafkajs' admin gives up on NOT_COORDINATOR quickly. Retriable errors get up to 20 s.
+ * first use), a new topic's leader may not be known yet: kafkajs' admin gives up on those quickly. Retriable errors get up to 20 s.
  */
 async function retrying<T>(fn: () => Promise<T>, ms = 20_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -96,7 +96,8 @@ async function retrying<T>(fn: () => Promise<T>, ms = 20_000): Promise<T> {
     try {
       return await fn();
     } catch (err) {
-      const retriable = (err as { retriable?: boolean }).retriable === true || /coordinator/i.test(messageOf(err));
+      const e = err as { retriable?: boolean; cause?: { retriable?: boolean } };
+      const retriable = e.retriable === true || e.cause?.retriable === true || /coordinator|leader/i.test(messageOf(err));
       if (!retriable || Date.now() > deadline) throw err;
       await new Promise((r) => setTimeout(r, 500));
     }
