@@ -88,7 +88,8 @@ async function pinToEnd(admin: Admin, groupId: string, positions: SourcePosition
 
 /**
  * The group coordinator may move or still be loading (a fresh cluster creates __consumer_offsets on
- * first use), a new topic's leader may not be known yet: kafkajs' admin gives up on those quickly. Retriable errors get up to 20 s.
+ * first use), a new topic's leader may not be known yet: kafkajs' admin gives up on those quickly.
+ * Retriable errors get up to 20 s.
  */
 async function retrying<T>(fn: () => Promise<T>, ms = 20_000): Promise<T> {
   const deadline = Date.now() + ms;
