@@ -5,11 +5,12 @@ import { Budget } from '../chaos/budget';
 import { HaltSwitch } from '../chaos/halt';
 import { startControlServer } from '../control/server';
 import { resolveSecret } from '../secrets';
-import { messageOf } from '../errors';
+import { AbortedError, messageOf } from '../errors';
 import { Journal } from '../journal/writer';
 import { createLogger } from '../log';
 import { createMetrics } from '../metrics';
 import { startRelay, type RunningRelay } from '../kafka/relay';
+import { relayHealth, relayStatus } from '../kafka/relay-status';
 import { parseScenario, readScenarioFile } from '../scenario/load';
 import { onInterrupt } from './interrupt';
 import type { Scenario } from '../scenario/schema';
@@ -23,6 +24,8 @@ export interface RelayFlags {
   copies?: string;
   seed?: string;
   group?: string;
+  fromBeginning?: boolean;
+  deadLetter?: string;
   control?: string;
   journal?: string;
   dryRun?: boolean;
@@ -47,6 +50,8 @@ export function relayScenario(flags: RelayFlags): Scenario {
     if (flags.fraction !== undefined) r.fraction = Number(flags.fraction);
     if (flags.copies !== undefined) r.copies = Number(flags.copies);
     if (flags.group !== undefined) r.group = flags.group;
+    if (flags.fromBeginning) r.fromBeginning = true;
+    if (flags.deadLetter !== undefined) r.deadLetter = flags.deadLetter;
   }
   if (flags.seed !== undefined) raw.seed = Number(flags.seed);
   if (flags.dryRun) raw.dryRun = true;
@@ -66,12 +71,13 @@ export async function runRelayCommand(flags: RelayFlags, logLevel?: string): Pro
   const token = flags.control && scenario.control.token ? resolveSecret(scenario.control.token, 'control.token') : undefined;
   const journal = new Journal(flags.journal, { sync: true });
   const relays: RunningRelay[] = [];
+  let clean = true;
   const stop = async () => {
-    for (const r of relays) await r.close().catch((err) => logger.warn('relay close failed', { error: messageOf(err) }));
+    for (const r of relays) clean = (await r.close().catch((err) => logger.warn('relay close failed', { error: messageOf(err) }))) === true && clean;
   };
   try {
     for (const relay of kafka.relays) {
-      relays.push(await startRelay({ kafka, relay, seed: scenario.seed, dryRun: scenario.dryRun, budget, halt, metrics, journal, logger }));
+      relays.push(await startRelay({ kafka, relay, seed: scenario.seed, dryRun: scenario.dryRun, budget, halt, metrics, journal, logger, journalFile: flags.journal }));
       process.stdout.write(`relaying ${relay.from.join(',')} → ${relay.to}\n`);
     }
   } catch (err) {
@@ -79,12 +85,14 @@ export async function runRelayCommand(flags: RelayFlags, logLevel?: string): Pro
     await journal.close();
     throw err;
   }
+  const named = () => kafka.relays.map((r, i) => ({ name: r.name, relay: relays[i] }));
   const control = flags.control
     ? await startControlServer({
         listen: scenario.control.listen,
         token,
         halt, registry: metrics.registry, logger,
-        status: () => ({ phase: halt.halted ? 'halted' : 'relaying', relays: kafka.relays.map((r, i) => ({ name: r.name, ...relays[i].stats(), pending: relays[i].pending() })) }),
+        status: () => relayStatus(named(), halt.halted),
+        health: () => relayHealth(named()),
       }).catch(async (err: unknown) => {
         // A control API that cannot start (port taken, exposed without a token) must not leave the
         // relays consuming with nobody to stop them.
@@ -94,16 +102,21 @@ export async function runRelayCommand(flags: RelayFlags, logLevel?: string): Pro
       })
     : undefined;
   if (control) process.stdout.write(`control on ${control.url}\n`);
-  // SIGTERM/SIGINT: halt (cancel scheduled copies), commit the acked offsets, disconnect.
+  // SIGTERM/SIGINT: halt (cancel scheduled copies), commit the acked offsets, disconnect. A relay that
+  // fails for good (refused message, dead consumer, foreign group member, long stall) ends it too.
   const interrupt = onInterrupt();
-  await once(interrupt.signal, 'abort');
-  logger.info('stopping relay');
-  halt.halt('signal');
+  const failure = await Promise.race([once(interrupt.signal, 'abort').then(() => undefined), ...relays.map((r, i) => r.failed.then((reason) => `relay ${kafka.relays[i].name}: ${reason}`))]);
+  logger.info('stopping relay', failure ? { failure } : {});
+  halt.halt(failure ? 'relay failed' : 'signal');
   await stop();
   interrupt.dispose();
   await control?.close();
   await journal.close();
   for (const [i, r] of kafka.relays.entries()) process.stdout.write(`relay ${r.name}: ${JSON.stringify(relays[i].stats())}\n`);
+  // kafkajs may still hold a socket to a broker that never answered: leave anyway once done.
+  setTimeout(() => process.exit(process.exitCode ?? 0), 2000).unref();
+  if (failure) throw new AbortedError(failure);
+  if (!clean) throw new AbortedError('the relay did not stop cleanly within its bound; uncommitted offsets will be relayed again');
 }
 
 export function registerRelay(program: Command): void {
@@ -117,7 +130,9 @@ export function registerRelay(program: Command): void {
     .option('--fraction <f>', 'fraction of messages to re-deliver (0..1)')
     .option('--copies <n>', 'copies per picked message (default 1)')
     .option('--seed <n>', 'seed for the decisions')
-    .option('--group <id>', 'consumer group id (default doubletap-relay-NAME)')
+    .option('--group <id>', 'consumer group id (default doubletap-relay.FROM.to.TO)')
+    .option('--from-beginning', 'a new group starts at the start of the retained source log (default: its end)')
+    .option('--dead-letter <topic>', 'send messages the destination refuses for good here (default: stop, exit 3)')
     .option('--control <host:port>', 'serve the control API (status, halt, metrics) here')
     .option('--journal <file>', 'append journal lines (JSON) to this file')
     .option('--dry-run', 'journal every decision, produce no copy')

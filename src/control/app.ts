@@ -13,6 +13,7 @@ export interface ControlAppOptions {
   halt: HaltSwitch;
   registry: Registry;
   status: () => unknown;
+  health?: () => { ok: boolean; detail: string };
   logger: Logger;
   onHalt?: (reason: string) => void;
 }
@@ -34,7 +35,8 @@ export function createControlApp(o: ControlAppOptions): express.Express {
   };
 
   app.get('/healthz', (_req, res) => {
-    res.type('text/plain').send('ok');
+    const h = o.health?.() ?? { ok: true, detail: 'ok' };
+    res.status(h.ok ? 200 : 503).type('text/plain').send(h.detail);
   });
 
   app.use(requireToken);

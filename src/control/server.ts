@@ -19,6 +19,8 @@ export interface ControlOptions {
   registry: Registry;
   /** JSON snapshot supplied by the caller (phase, counts, pending…). */
   status: () => unknown;
+  /** /healthz: 200 `ok` unless this says otherwise (503 with the detail). Default: always ok. */
+  health?: () => { ok: boolean; detail: string };
   logger: Logger;
   /** Runs once when POST /halt flips the switch (not for halts from elsewhere). */
   onHalt?: (reason: string) => void;

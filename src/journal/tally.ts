@@ -42,6 +42,7 @@ export class Tally {
     const c = this.counts(name);
     if (e.kind === 'original') {
       if (e.redelivery) return; // the relay's own re-processing is counted apart
+      if (e.relay !== undefined && e.error !== undefined) return; // refused by the destination: never reached the system
       c.originals += 1;
       const identity = e.key ?? e.messageId ?? e.id;
       // Kafka originals have no status: a relayed message is one operation. HTTP needs a 2xx.

@@ -46,4 +46,8 @@ export interface JournalEntry {
   /** A forced redelivery: per partition, the offsets the group re-reads [from, to) and how many. */
   partitions?: { partition: number; from: string; to: string; count: number }[];
   count?: number;
+  /** Written by a restarted relay for an original its killed predecessor produced but never journaled. */
+  recovered?: boolean;
+  /** The topic a message the destination refused went to instead (its `error` says why). */
+  deadLetter?: string;
 }

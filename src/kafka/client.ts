@@ -5,6 +5,12 @@ import { ConfigError, UnreachableError, messageOf } from '../errors';
 import type { Logger } from '../log';
 import type { KafkaSection } from '../scenario/schema-kafka';
 
+import { installRawHeaderCodec } from './raw-headers';
+
+// Before any client of this process fetches or produces a record (kafkajs loads its record codec
+// lazily): headers then travel exactly as on the wire. See raw-headers.ts.
+installRawHeaderCodec();
+
 // We choose the partitioner explicitly (DefaultPartitioner, Java-compatible murmur2): no warning needed.
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
 

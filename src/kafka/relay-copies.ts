@@ -26,10 +26,13 @@ export class CopyScheduler {
   private readonly pending = new Set<Pending>();
   private drainWaiters: { below: number; resolve: () => void }[] = [];
   produced = 0;
+  /** Most copies pending at once (the maxPending bound is checked against it). */
+  peak = 0;
 
   constructor(
     private readonly sender: SerialSender,
     private readonly deps: { journal: Journal; metrics: Metrics; budget: Budget },
+    private readonly topic: string,
   ) {}
 
   get size(): number {
@@ -39,6 +42,7 @@ export class CopyScheduler {
   schedule(req: CopyRequest): void {
     const p: Pending = { req };
     this.pending.add(p);
+    this.peak = Math.max(this.peak, this.pending.size);
     this.deps.metrics.pendingCopies.inc();
     this.deps.metrics.copyDelay.observe(req.delayMs / 1000);
     p.timer = setTimeout(() => this.fire(p), req.delayMs);
@@ -47,7 +51,7 @@ export class CopyScheduler {
   private fire(p: Pending): void {
     p.timer = undefined;
     const started = Date.now();
-    const queued = this.sender.enqueue(p.req.message);
+    const queued = this.sender.enqueue(this.topic, p.req.message, 'copy');
     p.queued = queued;
     queued.acked.then(
       () => {

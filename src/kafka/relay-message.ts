@@ -1,5 +1,6 @@
 // How a consumed message becomes a produced one, and what names it (its identity).
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
+import { headersOf, rawHeadersOf } from './raw-headers';
 
 /** The configured header's value, else topic/partition/offset. */
 export function identityOf(m: KafkaMessage, topic: string, partition: number, header?: string): string {
@@ -11,33 +12,22 @@ export function identityOf(m: KafkaMessage, topic: string, partition: number, he
 }
 
 export function headerValue(headers: IHeaders | undefined, name: string): string | undefined {
-  if (!headers) return undefined;
-  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
-  if (key === undefined) return undefined;
-  const raw = headers[key];
-  const first = Array.isArray(raw) ? raw[0] : raw;
-  return first === undefined ? undefined : first.toString();
+  const found = rawHeadersOf(headers).find(([k]) => k.toLowerCase() === name);
+  return found?.[1] == null ? undefined : found[1].toString();
 }
 
-/** kafkajs throws on produce for an undefined header value (#1789): keep only real values. */
-function cleanHeaders(headers: IHeaders | undefined): IHeaders {
-  const out: IHeaders = {};
-  for (const [k, v] of Object.entries(headers ?? {})) {
-    if (v === undefined || v === null) continue;
-    out[k] = Array.isArray(v) ? v.filter((x) => x !== undefined && x !== null) : v;
-  }
-  return out;
-}
-
-/** The original is forwarded unchanged: key, value, headers and timestamp. */
+/**
+ * The original is forwarded unchanged: key, value, timestamp, and the headers object as decoded,
+ * which carries the wire's ordered list (raw-headers.ts): order, repeats, null values, any name.
+ */
 export function forwardOf(m: KafkaMessage): Message {
-  return { key: m.key, value: m.value, headers: cleanHeaders(m.headers), timestamp: m.timestamp };
+  return { key: m.key, value: m.value, headers: headersOf(rawHeadersOf(m.headers)), timestamp: m.timestamp };
 }
 
-/** A copy carries the original's key, value and headers; a marking header only when configured. */
+/** A copy carries the original's key, value and headers; a marking header (appended) only when configured. */
 export function copyOf(m: KafkaMessage, markHeader?: string, copyIndex = 1): Message {
-  const headers = cleanHeaders(m.headers);
-  if (markHeader) headers[markHeader] = String(copyIndex);
+  const raw = rawHeadersOf(m.headers);
+  const headers = headersOf(markHeader ? [...raw, [markHeader, Buffer.from(String(copyIndex))]] : raw);
   return { key: m.key, value: m.value, headers, timestamp: m.timestamp };
 }
 

@@ -1,141 +1,132 @@
 // The Kafka relay: consume the source topic(s), produce every message to the destination (acks all),
 // and schedule a seeded fraction of copies. Offsets are committed only after the original is acked.
-import { Partitioners, type Consumer, type EachBatchPayload, type KafkaMessage as Message, type Producer } from 'kafkajs';
+// This file wires the parts: preflight (limits, positions), the consume loop (relay-consume.ts),
+// copies (relay-plan.ts, relay-copies.ts), liveness (relay-health.ts), restart accounting.
+import { Partitioners, type Consumer, type Producer } from 'kafkajs';
 import type { ChaosContext } from '../chaos/context';
 import type { KafkaRelay, KafkaSection } from '../scenario/schema-kafka';
 import { checkTopics, createKafka } from './client';
+import { requestBytes } from './destination-limits';
+import { journaledOriginals } from './journal-recall';
 import { CopyScheduler } from './relay-copies';
-import { AckedOffsets, forwardOf, identityOf } from './relay-message';
+import { batchHandler } from './relay-consume';
+import { RelayHealth, type HealthSnapshot, type Liveness } from './relay-health';
 import { copyPlanner } from './relay-plan';
-import type { RestartMatcher } from './restart-match';
-import { COMMIT_EVERY, RELAY_CHUNK, restartCheck } from './restart-tail';
+import { defaultGroupOf, preflight } from './relay-preflight';
+import { COMMIT_EVERY, restartCheck } from './restart-tail';
 import { SerialSender } from './serial-sender';
 
 export interface RelayOptions extends ChaosContext {
   kafka: KafkaSection;
   relay: KafkaRelay;
+  /** The journal file this relay appends to: a restart reads back what the previous run journaled. */
+  journalFile?: string;
+  /** Stall thresholds (tests shorten them); docs/relay.md has the defaults. */
+  liveness?: Liveness;
+}
+
+export interface RelayStats {
+  originals: number;
+  copies: number;
+  redeliveries: number;
+  deadLettered: number;
+  /** Most copies scheduled at once: never above maxPending. */
+  peakPending: number;
 }
 
 export interface RunningRelay {
   pending(): number;
   settle(timeoutMs: number): Promise<boolean>;
-  close(): Promise<void>;
-  stats(): { originals: number; copies: number; redeliveries: number };
+  /** Bounded: a broker that does not answer cannot hold the process (false when it gave up). */
+  close(timeoutMs?: number): Promise<boolean>;
+  stats(): RelayStats;
+  health(): HealthSnapshot;
+  /** Resolves with the reason once the relay failed for good (it stops consuming then). */
+  failed: Promise<string>;
   /** End of the chaos window: schedule no new copies; scheduled ones still go out (settle). */
   stopInjecting(): void;
+  /** Test hook: the clients, to kill one and watch the liveness contract react. */
+  readonly clients: { consumer: Consumer; producer: Producer };
 }
 
 export async function startRelay(o: RelayOptions): Promise<RunningRelay> {
   const { relay, journal, metrics, logger } = o;
+  const path = `kafka.relays[${relay.name}]`;
   await checkTopics(o.kafka, logger, [
-    ...relay.from.map((topic) => ({ path: `kafka.relays[${relay.name}].from`, topic })),
-    { path: `kafka.relays[${relay.name}].to`, topic: relay.to },
+    ...relay.from.map((topic) => ({ path: `${path}.from`, topic })),
+    { path: `${path}.to`, topic: relay.to },
+    ...(relay.deadLetter ? [{ path: `${path}.deadLetter`, topic: relay.deadLetter }] : []),
   ]);
   const kafka = createKafka(o.kafka, logger);
+  const groupId = relay.group ?? defaultGroupOf(relay);
+  const pre = await preflight(kafka, relay, groupId, logger, o.kafka.brokers.join(','));
   // Idempotent producer: a retry after a broker hiccup never writes an uncounted duplicate.
   const producer: Producer = kafka.producer({
     idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false,
     createPartitioner: Partitioners.DefaultPartitioner, retry: { retries: 12, initialRetryTime: 300, maxRetryTime: 5000 },
   });
   const consumer: Consumer = kafka.consumer({
-    groupId: relay.group ?? `doubletap-relay-${relay.name}`,
+    groupId,
     // kafkajs has no background heartbeat (#447): the handler never awaits a copy's delay, and calls
     // heartbeat() between chunks; the session timeout covers one produce round trip with retries.
     sessionTimeout: 30_000, rebalanceTimeout: 30_000, heartbeatInterval: 3_000, maxWaitTimeInMs: 100,
     allowAutoTopicCreation: false,
   });
+  const health = new RelayHealth(relay.name, logger, o.liveness);
   // A failure after this point (group auth, a broker gone since the check) must not leave a
   // connected producer or consumer holding the process open.
   const abandon = async (err: unknown): Promise<never> => {
+    health.stopping();
     await consumer.disconnect().catch(() => undefined);
     await producer.disconnect().catch(() => undefined);
     throw err;
   };
   await producer.connect().catch(abandon);
   await consumer.connect().catch(abandon);
-  const sender = new SerialSender(producer, relay.to);
-  const copies = new CopyScheduler(sender, { journal, metrics, budget: o.budget });
-  const acked = new AckedOffsets();
-  const counts = { originals: 0, redeliveries: 0 };
+  health.attach(consumer, producer, () => kafka.admin(), groupId);
+  const sender = new SerialSender(producer, requestBytes(pre.limits));
+  const copies = new CopyScheduler(sender, { journal, metrics, budget: o.budget }, relay.to);
+  const counts = { originals: 0, redeliveries: 0, deadLettered: 0 };
+  const sources = relay.from.map((topic) => ({ topic }));
   let paused = false;
   let closing = false;
   let injecting = true;
 
   const onHalt = () => copies.cancelAll();
   o.halt.on('halt', onHalt);
+  const failed = new Promise<string>((resolve) => health.once('failed', resolve));
+  void failed.then(() => {
+    try {
+      consumer.pause(sources);
+    } catch {
+      // the consumer is already gone (that may be the failure)
+    }
+  });
 
   const pauseSources = () => {
     if (paused) return;
     paused = true;
-    consumer.pause(relay.from.map((topic) => ({ topic })));
+    health.setPaused(true);
+    consumer.pause(sources);
     logger.info('relay paused: too many scheduled copies', { relay: relay.name, pending: copies.size, maxPending: relay.maxPending });
     // Resume at half the limit, so pause/resume does not flap on every copy.
     void copies.drained(Math.floor(relay.maxPending / 2)).then(() => {
       paused = false;
-      if (!closing) consumer.resume(relay.from.map((topic) => ({ topic })));
+      health.setPaused(false);
+      if (!closing && !health.failure) consumer.resume(sources);
     });
   };
 
-  const planCopies = copyPlanner(o, copies, () => injecting);
-
-  const onAcked = (m: Message, topic: string, partition: number, redelivered: boolean, p: EachBatchPayload) => {
-    const messageId = identityOf(m, topic, partition, relay.identity?.header);
-    const id = journal.nextOriginalId();
-    // Matched on ack, not on enqueue: a failed send is consumed again and must still match then.
-    if (!redelivered && restart?.take(topic, partition, m.offset, messageId)) redelivered = true;
-    acked.ack(topic, partition, m.offset);
-    metrics.kafkaMessages.inc({ relay: relay.name, kind: 'original' });
-    if (redelivered) {
-      // Seen (and acked) before, in this process or (found in the destination's tail at start-up)
-      // by the run before a crash: counted apart, and no second round of copies.
-      counts.redeliveries += 1;
-      metrics.kafkaRedeliveries.inc({ relay: relay.name });
-      journal.write({ kind: 'original', id, relay: relay.name, topic, partition, offset: m.offset, messageId, redelivery: true });
-    } else {
-      counts.originals += 1;
-      const reason = planCopies(m, topic, partition, id, messageId);
-      journal.write({ kind: 'original', id, relay: relay.name, topic, partition, offset: m.offset, messageId, ...(reason ? { reason } : {}), ...(o.dryRun ? { dryRun: true } : {}) });
-    }
-    p.resolveOffset(m.offset);
-  };
-
-  const eachBatch = async (p: EachBatchPayload) => {
-    // Before the first original goes out: the tail read is bounded (TAIL_READ_MS), and a batch
-    // arriving before it ends waits, so no redelivery slips through unmatched.
-    if (restart === undefined) restart = (await restartReady) ?? null;
-    const { topic, partition } = p.batch;
-    const msgs = p.batch.messages;
-    for (let start = 0; start < msgs.length; start += RELAY_CHUNK) {
-      if (!p.isRunning() || p.isStale()) return;
-      const chunk = msgs.slice(start, start + RELAY_CHUNK);
-      // Originals of one partition go out in order in group-committed requests. Each is journaled the
-      // moment its own request is acked, so a SIGKILL leaves (almost) no produced-but-unjournaled line.
-      let failed: unknown;
-      await Promise.all(
-        chunk.map((m) => {
-          const redelivered = acked.isRedelivery(topic, partition, m.offset);
-          return sender.enqueue(forwardOf(m)).acked.then(
-            () => {
-              if (failed === undefined) onAcked(m, topic, partition, redelivered, p);
-            },
-            (err: unknown) => {
-              failed ??= err;
-            },
-          );
-        }),
-      );
-      // Requests complete in order: the acked prefix is relayed; the rest is retried after a restart.
-      if (failed !== undefined) throw failed;
-      await p.heartbeat();
-      await p.commitOffsetsIfNecessary();
-      if (copies.size >= relay.maxPending) pauseSources();
-    }
-  };
-
-  // null once known to be off; the end offsets are taken before this run produces anything.
-  let restart: RestartMatcher | null | undefined;
-  const restartReady = await restartCheck(kafka, relay, logger);
+  // The end offsets are taken before this run produces anything; the tail itself is read while the
+  // consumer joins its group (the handler waits for it before the first original).
+  const tail = await restartCheck(kafka, relay, logger, pre);
+  const eachBatch = batchHandler({
+    o, sender, copies, health, limits: pre.limits, tail, counts, pauseSources, planCopies: copyPlanner(o, copies, () => injecting),
+    journaled: relay.identity?.header ? journaledOriginals(o.journalFile, relay.name) : undefined,
+  });
   try {
+    // Always true: where a new group starts is decided in preflight (pinned to the end unless
+    // fromBeginning); this only covers a partition with no position at all (added later): from its start.
     await consumer.subscribe({ topics: [...relay.from], fromBeginning: true });
     await consumer.run({
       eachBatch, eachBatchAutoResolve: false, autoCommitInterval: 1000, autoCommitThreshold: COMMIT_EVERY, partitionsConsumedConcurrently: 1,
@@ -144,22 +135,13 @@ export async function startRelay(o: RelayOptions): Promise<RunningRelay> {
     o.halt.off('halt', onHalt);
     await abandon(err);
   }
-  logger.info('relay running', { relay: relay.name, from: relay.from, to: relay.to });
+  logger.info('relay running', { relay: relay.name, from: relay.from, to: relay.to, groupId });
 
-  const settle = async (timeoutMs: number): Promise<boolean> => {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeoutMs)));
-    const done = (async () => {
+  const settle = async (timeoutMs: number): Promise<boolean> =>
+    within(timeoutMs, (async () => {
       await copies.drained(0);
       await sender.idle();
-      return true;
-    })();
-    try {
-      return await Promise.race([done, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  };
+    })());
 
   return {
     pending: () => copies.size,
@@ -167,16 +149,41 @@ export async function startRelay(o: RelayOptions): Promise<RunningRelay> {
       injecting = false;
     },
     settle,
-    stats: () => ({ originals: counts.originals, copies: copies.produced, redeliveries: counts.redeliveries }),
-    close: async () => {
-      if (closing) return;
+    failed,
+    health: () => health.snapshot(),
+    clients: { consumer, producer },
+    stats: () => ({ ...counts, copies: copies.produced, peakPending: copies.peak }),
+    close: async (timeoutMs = 15_000) => {
+      if (closing) return true;
       closing = true;
+      health.stopping();
       o.halt.off('halt', onHalt);
       // Stop consuming first: kafkajs finishes the running batch and commits the resolved offsets.
-      await consumer.disconnect();
-      copies.cancelAll();
-      await sender.idle();
-      await producer.disconnect();
+      // Bounded: with the broker gone kafkajs can wait on it for ever (a SIGTERM that never exits).
+      const clean = await within(timeoutMs, (async () => {
+        await consumer.disconnect();
+        copies.cancelAll();
+        await sender.idle();
+        await producer.disconnect();
+      })());
+      if (!clean) {
+        copies.cancelAll();
+        logger.warn('relay close timed out: uncommitted offsets will be relayed again (counted as redeliveries)', { relay: relay.name, timeoutMs });
+        void consumer.disconnect().catch(() => undefined);
+        void producer.disconnect().catch(() => undefined);
+      }
+      return clean;
     },
   };
+}
+
+/** True when `p` settles within `ms`; false on timeout (p keeps running). */
+async function within(ms: number, p: Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)));
+  try {
+    return await Promise.race([p.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

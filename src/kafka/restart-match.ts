@@ -1,26 +1,30 @@
-// Which source messages a restarted relay is relaying for the second time: those whose identity the
-// previous run already wrote to the destination (found in its tail) and that existed in the source
-// before this run started. Pure bookkeeping, no I/O: restart-tail.ts fills it.
+// Which source messages a restarted relay is relaying for the second time: those whose identity and
+// timestamp the previous run already wrote to the destination (found in its tail) and that sit in the
+// source between the group's committed offset and the log end when this run started. A genuine producer
+// duplicate (same identity, produced anew: another timestamp) or anything below the committed offset is
+// a new original. Pure bookkeeping, no I/O: restart-tail.ts fills it.
 
 /** Identities found in the destination's tail, as a multiset: each occurrence matches one message. */
 export class RestartMatcher {
   private readonly seen = new Map<string, number>();
-  /** Source end offsets when this run started, by topic/partition: nothing later can be a redelivery. */
-  private readonly sourceEnds = new Map<string, bigint>();
+  /** [committed, end) per source topic/partition when this run started: only these can be redeliveries. */
+  private readonly ranges = new Map<string, [bigint, bigint]>();
   private size = 0;
 
   constructor(private readonly maxIdentities: number) {}
 
   /** False once the bound is reached: the caller stops reading (counts may then fall short). */
-  add(identity: string): boolean {
+  /** `timestamp` undefined when the destination stamps its own (LogAppendTime): identity alone. */
+  add(identity: string, timestamp?: string): boolean {
     if (this.size >= this.maxIdentities) return false;
-    this.seen.set(identity, (this.seen.get(identity) ?? 0) + 1);
+    const k = keyOf(identity, timestamp);
+    this.seen.set(k, (this.seen.get(k) ?? 0) + 1);
     this.size += 1;
     return true;
   }
 
-  setSourceEnd(topic: string, partition: number, end: string): void {
-    this.sourceEnds.set(`${topic}/${partition}`, BigInt(end));
+  setSourceRange(topic: string, partition: number, from: bigint, end: bigint): void {
+    this.ranges.set(`${topic}/${partition}`, [from, end]);
   }
 
   get identities(): number {
@@ -31,14 +35,18 @@ export class RestartMatcher {
    * True when this message was written to the destination by the previous run. Consumes one
    * occurrence, so the same id is matched at most as often as it was found there.
    */
-  take(topic: string, partition: number, offset: string, identity: string): boolean {
-    const end = this.sourceEnds.get(`${topic}/${partition}`);
-    if (end === undefined || BigInt(offset) >= end) return false;
-    const n = this.seen.get(identity);
+  take(topic: string, partition: number, offset: string, identity: string, timestamp?: string): boolean {
+    const range = this.ranges.get(`${topic}/${partition}`);
+    const o = BigInt(offset);
+    if (range === undefined || o < range[0] || o >= range[1]) return false;
+    const k = keyOf(identity, timestamp);
+    const n = this.seen.get(k);
     if (n === undefined) return false;
-    if (n <= 1) this.seen.delete(identity);
-    else this.seen.set(identity, n - 1);
+    if (n <= 1) this.seen.delete(k);
+    else this.seen.set(k, n - 1);
     this.size -= 1;
     return true;
   }
 }
+
+const keyOf = (identity: string, timestamp?: string): string => (timestamp === undefined ? identity : `${identity}\u0000${timestamp}`);

@@ -8,6 +8,7 @@ import type { Logger } from '../log';
 import type { KafkaRelay } from '../scenario/schema-kafka';
 import { RestartMatcher } from './restart-match';
 import { headerValue } from './relay-message';
+import type { Preflight } from './relay-preflight';
 
 /** Originals per handler chunk: one chunk is produced, then offsets may be committed. */
 export const RELAY_CHUNK = 500;
@@ -39,23 +40,37 @@ interface Range {
   next: bigint;
 }
 
+/** The tail read runs in the background: the relay subscribes meanwhile and waits for it only before
+ * its first original is produced. */
+export interface TailRead {
+  matcher: Promise<RestartMatcher | undefined>;
+}
+
+const OFF: TailRead = { matcher: Promise.resolve(undefined) };
+
 /**
- * Takes the source and destination end offsets now (before this run produces anything), then
- * returns the tail read, which runs in the background. Any failure turns detection off (logged): the
- * relay still relays everything, only restart redeliveries go uncounted.
+ * Only source offsets the group had not committed when this run started can be redeliveries: after a
+ * clean stop (everything committed) there is nothing to read. Takes the destination's end offsets now
+ * (before this run produces anything), then starts the tail read. Any failure turns detection off
+ * (logged): the relay still relays everything, only restart redeliveries go uncounted.
  */
-export async function restartCheck(kafka: Kafka, relay: KafkaRelay, logger: Logger): Promise<Promise<RestartMatcher | undefined>> {
+export async function restartCheck(kafka: Kafka, relay: KafkaRelay, logger: Logger, pre: Preflight): Promise<TailRead> {
   const header = relay.identity?.header;
-  if (!header) return Promise.resolve(undefined);
+  if (!header) return OFF;
   const matcher = new RestartMatcher(TAIL_MAX_IDENTITIES);
+  let open = 0;
+  for (const p of pre.positions) {
+    // No commit: a new group (nothing relayed yet) unless it starts at the beginning and a run died first.
+    const from = p.committed >= 0n ? p.committed : relay.fromBeginning ? 0n : p.end;
+    if (from < p.end) open += 1;
+    matcher.setSourceRange(p.topic, p.partition, from, p.end);
+  }
+  if (open === 0) return OFF;
   const ranges: Range[] = [];
   const admin = kafka.admin();
   try {
     await withTimeout((async () => {
       await admin.connect();
-      for (const topic of relay.from) {
-        for (const p of await admin.fetchTopicOffsets(topic)) matcher.setSourceEnd(topic, p.partition, p.high);
-      }
       const n = BigInt(tailPerPartition(relay));
       for (const p of await admin.fetchTopicOffsets(relay.to)) {
         const [low, end] = [BigInt(p.low), BigInt(p.high)];
@@ -65,15 +80,17 @@ export async function restartCheck(kafka: Kafka, relay: KafkaRelay, logger: Logg
     })(), TAIL_READ_MS);
   } catch (err) {
     logger.warn('restart redeliveries not counted: end offsets unreadable', { relay: relay.name, error: messageOf(err) });
-    return Promise.resolve(undefined);
+    return OFF;
   } finally {
     admin.disconnect().catch(() => undefined);
   }
-  if (ranges.length === 0) return Promise.resolve(matcher);
-  return readTail(kafka, relay, header, ranges, matcher, logger);
+  if (ranges.length === 0) return { matcher: Promise.resolve(matcher) };
+  return { matcher: readTail(kafka, relay, header, ranges, matcher, logger, !pre.limits.logAppendTime) };
 }
 
-async function readTail(kafka: Kafka, relay: KafkaRelay, header: string, ranges: Range[], matcher: RestartMatcher, logger: Logger): Promise<RestartMatcher | undefined> {
+async function readTail(
+  kafka: Kafka, relay: KafkaRelay, header: string, ranges: Range[], matcher: RestartMatcher, logger: Logger, byTimestamp: boolean,
+): Promise<RestartMatcher | undefined> {
   const started = Date.now();
   // A throwaway group (name, pid and time are unique enough; nothing random). It never commits, so
   // the coordinator drops it as soon as the consumer leaves.
@@ -102,7 +119,7 @@ async function readTail(kafka: Kafka, relay: KafkaRelay, header: string, ranges:
             // Copies the previous run made are not originals it relayed: only unmarked messages count.
             if (relay.markCopies && headerValue(m.headers, relay.markCopies) !== undefined) continue;
             const id = headerValue(m.headers, header);
-            if (id !== undefined && id !== '' && !matcher.add(id)) {
+            if (id !== undefined && id !== '' && !matcher.add(id, byTimestamp ? m.timestamp : undefined)) {
               full = true;
               finish();
               return;

@@ -2,17 +2,18 @@
 // send() runs concurrently: #598). Messages enqueued while a request is in flight ride the next one
 // (group commit), so throughput stays high and order per partition is the order of enqueue().
 import type { Message, Producer } from 'kafkajs';
+import { recordBytes } from './destination-limits';
 
-/** A record batch must stay under the broker's message.max.bytes (1 MiB by default). */
-const MAX_REQUEST_BYTES = 512 * 1024;
+/** What a queued message is: an original's failure holds back the originals behind it (see pump). */
+export type EntryKind = 'original' | 'copy' | 'dead-letter';
 
 interface Entry {
+  topic: string;
+  kind: EntryKind;
   message: Message;
   bytes: number;
   resolve: () => void;
   reject: (err: unknown) => void;
-  /** Cancelled before it went out (halt): never sent. */
-  dropped?: boolean;
 }
 
 export interface Queued {
@@ -21,12 +22,11 @@ export interface Queued {
   drop(): boolean;
 }
 
-function sizeOf(m: Message): number {
-  let n = 64 + (m.key ? Buffer.byteLength(m.key as Buffer | string) : 0) + (m.value ? Buffer.byteLength(m.value as Buffer | string) : 0);
-  for (const [k, v] of Object.entries(m.headers ?? {})) {
-    for (const x of Array.isArray(v) ? v : [v]) n += k.length + (x ? Buffer.byteLength(x) : 0);
+/** An original that was never sent because one before it failed: the relay sends it again. */
+export class NotSentError extends Error {
+  constructor(cause: unknown) {
+    super(`not sent: an earlier original failed (${cause instanceof Error ? cause.message : String(cause)})`);
   }
-  return n;
 }
 
 export class SerialSender {
@@ -34,12 +34,12 @@ export class SerialSender {
   private busy = false;
   private idleWaiters: (() => void)[] = [];
 
-  constructor(private readonly producer: Producer, private readonly topic: string) {}
+  constructor(private readonly producer: Producer, private readonly maxRequestBytes: number) {}
 
-  enqueue(message: Message): Queued {
+  enqueue(topic: string, message: Message, kind: EntryKind): Queued {
     let entry!: Entry;
     const acked = new Promise<void>((resolve, reject) => {
-      entry = { message, bytes: sizeOf(message), resolve, reject };
+      entry = { topic, kind, message, bytes: recordBytes(message), resolve, reject };
     });
     this.queue.push(entry);
     if (!this.busy) void this.pump();
@@ -49,7 +49,6 @@ export class SerialSender {
         const i = this.queue.indexOf(entry);
         if (i < 0) return false;
         this.queue.splice(i, 1);
-        entry.dropped = true;
         return true;
       },
     };
@@ -68,7 +67,7 @@ export class SerialSender {
   private take(): Entry[] {
     const out: Entry[] = [];
     let bytes = 0;
-    while (this.queue.length > 0 && (out.length === 0 || bytes + this.queue[0].bytes <= MAX_REQUEST_BYTES)) {
+    while (this.queue.length > 0 && (out.length === 0 || bytes + this.queue[0].bytes <= this.maxRequestBytes)) {
       const e = this.queue.shift()!;
       bytes += e.bytes;
       out.push(e);
@@ -82,10 +81,20 @@ export class SerialSender {
       const batch = this.take();
       try {
         // acks -1: the original counts as relayed only once every in-sync replica has it.
-        await this.producer.send({ topic: this.topic, acks: -1, messages: batch.map((e) => e.message) });
+        const byTopic = new Map<string, Message[]>();
+        for (const e of batch) byTopic.get(e.topic)?.push(e.message) ?? byTopic.set(e.topic, [e.message]);
+        await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
         for (const e of batch) e.resolve();
       } catch (err) {
         for (const e of batch) e.reject(err);
+        // WHY: the relay resolves source offsets in order, so an original acked after a failed one
+        // could never be committed and would be relayed again uncounted. Originals behind the failure
+        // are not sent; the relay enqueues them again. Copies stand alone and still go out.
+        if (batch.some((e) => e.kind !== 'copy')) {
+          const held = this.queue.filter((e) => e.kind !== 'copy');
+          this.queue = this.queue.filter((e) => e.kind === 'copy');
+          for (const e of held) e.reject(new NotSentError(err));
+        }
       }
     }
     this.busy = false;

@@ -4,6 +4,7 @@ import { Budget } from '../../../src/chaos/budget';
 import { HaltSwitch } from '../../../src/chaos/halt';
 import { Journal } from '../../../src/journal/writer';
 import { startRelay, type RunningRelay } from '../../../src/kafka/relay';
+import type { Liveness } from '../../../src/kafka/relay-health';
 import { silentLogger } from '../../../src/log';
 import { createMetrics } from '../../../src/metrics';
 import { parseScenario } from '../../../src/scenario/load';
@@ -78,14 +79,17 @@ export interface TestRelay {
 }
 
 /** A relay through the real scenario schema (defaults applied), in this process. */
-export async function startTestRelay(brokers: string[], relay: Record<string, unknown>, o: { seed?: number; dryRun?: boolean; journal?: string } = {}): Promise<TestRelay> {
-  const scenario = parseScenario({ version: 1, name: 't', seed: o.seed ?? 42, dryRun: o.dryRun ?? false, kafka: { brokers, relays: [{ name: 'r', ...relay }] } });
+export async function startTestRelay(
+  brokers: string[], relay: Record<string, unknown>, o: { seed?: number; dryRun?: boolean; journal?: string; liveness?: Liveness } = {},
+): Promise<TestRelay> {
+  // Tests produce their input first: read it from the start (the relay's default is the log end).
+  const scenario = parseScenario({ version: 1, name: 't', seed: o.seed ?? 42, dryRun: o.dryRun ?? false, kafka: { brokers, relays: [{ name: 'r', fromBeginning: true, ...relay }] } });
   const halt = new HaltSwitch();
   const journal = new Journal(o.journal);
   const metrics = createMetrics();
   const running = await startRelay({
     kafka: scenario.kafka!, relay: scenario.kafka!.relays[0], seed: scenario.seed, dryRun: scenario.dryRun,
-    budget: new Budget(scenario.budget), halt, metrics, journal, logger: silentLogger(),
+    budget: new Budget(scenario.budget), halt, metrics, journal, logger: silentLogger(), liveness: o.liveness,
   });
   return { relay: running, halt, journal, metrics };
 }

@@ -45,13 +45,17 @@ describe('doubletap relay (CLI, real broker)', function () {
     await expectExit2(['--scenario', file], [`cannot reach ${brokers[0]}`], { DT_TEST_KAFKA_PW: 'secret-pw' });
   });
 
+  it('a destination that is also the source → exit 2 before anything starts (it would loop for ever)', async () => {
+    await expectExit2(['--brokers', brokers[0], '--from', source, '--to', source], ['kafka.relays[0].to', 'also a source']);
+  });
+
   it('a bad flag is a ConfigError with its path', async () => {
     await expectExit2(['--brokers', brokers[0], '--from', source, '--to', dest, '--fraction', '2'], ['kafka.relays[0].fraction']);
   });
 
   it('relays, prints its banner, and stops on SIGTERM with exit 0', async () => {
     await produceAll(brokers, source, Array.from({ length: 100 }, (_, i) => testMessage(i)));
-    const r = await runCli(['relay', '--brokers', brokers[0], '--from', source, '--to', dest, '--fraction', '0', '--group', `g-${dest}`], { until: 'relaying', timeoutMs: 30_000 });
+    const r = await runCli(['relay', '--brokers', brokers[0], '--from', source, '--to', dest, '--fraction', '0', '--group', `g-${dest}`, '--from-beginning'], { until: 'relaying', timeoutMs: 30_000 });
     expect(r.stdout).to.include(`relaying ${source} → ${dest}`);
     let tail = '';
     r.child.stdout?.on('data', (c: string) => (tail += c));
@@ -60,5 +64,17 @@ describe('doubletap relay (CLI, real broker)', function () {
     const end = await stopCli(r, 'SIGTERM', 20_000);
     expect(end.code).to.equal(0);
     expect(tail).to.include('"originals":100');
+  });
+
+  it('starts at the end of its source by default: a retained backlog is not re-published, what follows is relayed', async () => {
+    const [src, dst] = [uniqueTopic('end-src'), uniqueTopic('end-dst')];
+    await createTopics(brokers, [src, dst], 2);
+    await produceAll(brokers, src, Array.from({ length: 300 }, (_, i) => testMessage(i)));
+    const r = await runCli(['relay', '--brokers', brokers[0], '--from', src, '--to', dst, '--fraction', '0'], { until: 'relaying', timeoutMs: 60_000 });
+    // Produced right after the banner: the group's start was pinned before it joined, so none is skipped.
+    await produceAll(brokers, src, Array.from({ length: 50 }, (_, i) => testMessage(300 + i)));
+    const out = await readTopic(brokers, dst, { done: (m) => m.length >= 50, idleMs: 4000 });
+    expect((await stopCli(r, 'SIGTERM', 20_000)).code).to.equal(0);
+    expect(out.map((m) => m.headers['message-id']).sort()).to.deep.equal(Array.from({ length: 50 }, (_, i) => `m-${300 + i}`).sort());
   });
 });

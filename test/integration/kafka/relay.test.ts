@@ -59,7 +59,7 @@ describe('kafka relay (real broker)', function () {
     expect(originalsIn(out)).to.have.length(N);
     expect(copies).to.have.length(picked.size);
     expect(new Set(copies.map((c) => c.headers['message-id']))).to.deep.equal(picked);
-    expect(t.relay.stats()).to.deep.equal({ originals: N, copies: picked.size, redeliveries: 0 });
+    expect(t.relay.stats()).to.deep.include({ originals: N, copies: picked.size, redeliveries: 0, deadLettered: 0 });
     const byId = new Map(originalsIn(out).map((m) => [m.headers['message-id'], m]));
     for (const c of copies) {
       const o = byId.get(c.headers['message-id'])!;
