@@ -3,9 +3,14 @@
 export const OUTCOMES = ['replayed', 'conflict', 'rejected', 're-executed', 'wrong-replay', 'error', 'cancelled'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
+/** Audit events of gated and armed runs: who allowed what, and how it ended. */
+export const AUDIT_EVENTS = ['gate', 'arm', 'disarm', 'halt', 'stop', 'end'] as const;
+export type AuditEvent = (typeof AUDIT_EVENTS)[number];
+
 export interface JournalEntry {
   ts: string;
-  kind: 'original' | 'copy';
+  /** `audit` lines carry no rule or relay: counts and invariants never see them. */
+  kind: 'original' | 'copy' | 'audit';
   id: string;
   /** The original's id, for a copy. */
   of?: string;
@@ -33,4 +38,14 @@ export interface JournalEntry {
   offset?: string;
   messageId?: string;
   redelivery?: boolean;
+  // Audit
+  event?: AuditEvent;
+  /** The approval's name (never a token). */
+  who?: string;
+  decision?: 'allowed' | 'refused';
+  reasons?: string[];
+  scenarioSha256?: string;
+  detail?: string;
+  /** Which standing proxy (replica) wrote the line, in a merged journal. */
+  replica?: string;
 }

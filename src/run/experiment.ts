@@ -1,5 +1,6 @@
 // The experiment state machine: baseline → chaos → settle → verify → done | aborted.
 import { UnreachableError } from '../errors';
+import { openRunGuard, type RunGuard } from '../gate/run-guard';
 import type { Logger } from '../log';
 import { createProbes, type Probe } from '../probes';
 import { takeSnapshot } from '../reconcile/snapshot';
@@ -62,7 +63,9 @@ export async function runExperiment(scenario: Scenario, o: RunOptions): Promise<
   let sampler: TimelineSampler | undefined;
   const progress = createProgress(o.pretty, ctx.journal.tally);
   let ticker: NodeJS.Timeout | undefined;
+  let guard: RunGuard | undefined;
   try {
+    guard = openRunGuard(scenario, ctx, env); // production: refuses (exit 2) before anything starts
     const pending = () => (components?.proxy?.pending() ?? 0) + (components?.relays ?? []).reduce((s, r) => s + r.pending(), 0);
     const status = () => ({ scenario: scenario.name, phase, runDir, halted: ctx.halt.halted, pending: pending(), counts: ctx.journal.tally.totals() });
     components = await startComponents(scenario, ctx, status, env);
@@ -80,6 +83,7 @@ export async function runExperiment(scenario: Scenario, o: RunOptions): Promise<
 
     phase = 'chaos';
     setRunPhase(ctx.metrics, 'chaos');
+    guard.startWatching();
     const windowEnd = Date.now() + scenario.duration;
     const load = startLoad(scenario, components.proxy?.url, stop.signal, o.logger);
     ticker = setInterval(() => progress.update(phase, windowEnd - Date.now()), 250);
@@ -87,6 +91,7 @@ export async function runExperiment(scenario: Scenario, o: RunOptions): Promise<
 
     phase = 'settle';
     setRunPhase(ctx.metrics, 'settle');
+    await guard.stopWatching();
     const settleDeadline = Date.now() + scenario.settle;
     components.proxy?.stopInjecting();
     components.relays.forEach((r) => r.stopInjecting());
@@ -109,6 +114,7 @@ export async function runExperiment(scenario: Scenario, o: RunOptions): Promise<
     await components.close();
     const redeliveries = components.relays.reduce((s, r) => s + r.stats().redeliveries, 0);
     components = undefined;
+    guard.end(abortReason);
     await ctx.journal.close();
     const verdict = await buildVerdict({
       scenario, startedAt: new Date(startedMs).toISOString(), endedAt: new Date().toISOString(),
@@ -122,6 +128,7 @@ export async function runExperiment(scenario: Scenario, o: RunOptions): Promise<
     clearInterval(ticker);
     progress.done();
     o.signal?.removeEventListener('abort', onSignal);
+    await guard?.stopWatching();
     await sampler?.stop();
     await components?.close();
     await Promise.all(probes.map((p) => p.close().catch(() => undefined)));

@@ -5,11 +5,13 @@ import { httpSection } from './schema-http';
 import { kafkaSection } from './schema-kafka';
 import { loadSection } from './schema-load';
 import { invariant, probe } from './schema-probes';
+import { gate } from './schema-gate';
 import { checkExpression } from '../reconcile/expressions';
 
 export const budget = z.strictObject({
   total: z.number().int().min(0).optional().describe('at most this many copies in the whole run'),
   perSecond: z.number().positive().optional().describe('at most this many copies per second'),
+  inFlight: z.number().int().min(1).optional().describe('at most this many HTTP copies on the wire at once'),
 });
 
 export const control = z.strictObject({
@@ -19,11 +21,6 @@ export const control = z.strictObject({
 
 export const report = z.strictObject({
   grafanaUrl: z.url({ protocol: /^https?$/ }).optional().describe("Grafana's base URL: the HTML report links the doubletap experiment dashboard over the run's time range"),
-});
-
-/** Reserved for gated production runs; today only the environment is recorded and checked. */
-export const gate = z.strictObject({
-  environment: z.enum(['staging', 'production']).default('staging'),
 });
 
 export const scenarioSchema = z
@@ -37,7 +34,7 @@ export const scenarioSchema = z
     dryRun: z.boolean().default(false).describe('log every decision, send no copy'),
     budget: budget.default({}),
     control: control.default({ listen: '127.0.0.1:0' }),
-    gate: gate.default({ environment: 'staging' }),
+    gate: gate.default({ environment: 'staging', stop: { interval: 5000, unreadable: 3, conditions: [] } }),
     report: report.default({}),
     health: z.strictObject({ url: z.url(), timeout: duration.default(30_000) }).optional().describe('wait for this URL to answer 2xx before the baseline'),
     timeline: z.strictObject({ interval: duration.default(1000) }).default({ interval: 1000 }),
@@ -69,6 +66,9 @@ export const scenarioSchema = z
         const problem = text === undefined ? undefined : checkExpression(text, ruleNames);
         if (problem) ctx.addIssue({ code: 'custom', path: ['invariants', i, field], message: problem });
       }
+    });
+    s.gate.stop.conditions.forEach((c, i) => {
+      if ('probe' in c && !(c.probe in s.probes)) ctx.addIssue({ code: 'custom', path: ['gate', 'stop', 'conditions', i, 'probe'], message: `no probe named ${c.probe}` });
     });
     s.load?.http.forEach((l, i) => {
       if (l.rule && !ruleNames.has(l.rule)) ctx.addIssue({ code: 'custom', path: ['load', 'http', i, 'rule'], message: `no rule named ${l.rule}` });
