@@ -15,6 +15,8 @@ export interface ControlAppOptions {
   status: () => unknown;
   logger: Logger;
   onHalt?: (reason: string) => void;
+  /** More routes behind the same auth and JSON parsing (a standing proxy's arming routes). */
+  routes?: express.Router;
 }
 
 export function createControlApp(o: ControlAppOptions): express.Express {
@@ -65,6 +67,8 @@ export function createControlApp(o: ControlAppOptions): express.Express {
     if (wasHalted) o.logger.warn('resumed via control API');
     res.json({ halted: o.halt.halted });
   });
+
+  if (o.routes) app.use(o.routes);
 
   app.get('/metrics', async (_req, res) => {
     const text = await o.registry.metrics();

@@ -8,11 +8,15 @@ import { runHttpLoad } from '../load/http-load';
 import type { Logger } from '../log';
 import type { Scenario } from '../scenario/schema';
 import type { ChaosContext } from './context';
+import { attachProxies } from '../attach/proxies';
+import type { UpstreamCounts } from '../stop/types';
 
 export interface Components {
   controlUrl: string;
   proxy?: RunningProxy;
   relays: RunningRelay[];
+  /** attach mode: the standing proxies' view of the upstream (the stop conditions read it). */
+  upstreamCounts?: () => Promise<UpstreamCounts>;
   /** Stops everything that was started, newest first; never throws. */
   close(): Promise<void>;
 }
@@ -22,6 +26,7 @@ export async function startComponents(
   ctx: ChaosContext,
   status: () => unknown,
   env: NodeJS.ProcessEnv,
+  who?: string,
 ): Promise<Components> {
   const closers: Array<() => Promise<unknown>> = [];
   const close = async () => {
@@ -34,7 +39,8 @@ export async function startComponents(
     });
     closers.push(() => control.close());
     const common = { seed: scenario.seed, dryRun: scenario.dryRun, budget: ctx.budget, halt: ctx.halt, metrics: ctx.metrics, journal: ctx.journal, logger: ctx.logger };
-    const proxy = scenario.http ? await startProxy({ http: scenario.http, ...common }) : undefined;
+    const attached = scenario.attach ? await attachProxies(scenario, ctx, env, who) : undefined;
+    const proxy = attached ?? (scenario.http ? await startProxy({ http: scenario.http, ...common, armed: { scope: scenario.gate.scope } }) : undefined);
     if (proxy) closers.push(() => proxy.close(2000));
     const relays: RunningRelay[] = [];
     for (const relay of scenario.kafka?.relays ?? []) {
@@ -42,7 +48,7 @@ export async function startComponents(
       relays.push(running);
       closers.push(() => running.close());
     }
-    return { controlUrl: control.url, proxy, relays, close };
+    return { controlUrl: control.url, proxy, relays, close, upstreamCounts: attached?.upstreamCounts };
   } catch (err) {
     await close();
     throw err;

@@ -68,7 +68,7 @@ export async function runExperiment(scenario: Scenario, o: RunOptions): Promise<
     guard = openRunGuard(scenario, ctx, env); // production: refuses (exit 2) before anything starts
     const pending = () => (components?.proxy?.pending() ?? 0) + (components?.relays ?? []).reduce((s, r) => s + r.pending(), 0);
     const status = () => ({ scenario: scenario.name, phase, runDir, halted: ctx.halt.halted, pending: pending(), counts: ctx.journal.tally.totals() });
-    components = await startComponents(scenario, ctx, status, env);
+    components = await startComponents(scenario, ctx, status, env, guard.who);
     o.onReady?.({ proxyUrl: components.proxy?.url, controlUrl: components.controlUrl, runDir });
     o.logger.info('started', { runDir, proxy: components.proxy?.url, control: components.controlUrl });
     if (scenario.health) await waitForHealthy(scenario.health.url, scenario.health.timeout);
@@ -83,7 +83,7 @@ export async function runExperiment(scenario: Scenario, o: RunOptions): Promise<
 
     phase = 'chaos';
     setRunPhase(ctx.metrics, 'chaos');
-    guard.startWatching();
+    guard.startWatching(components.upstreamCounts);
     const windowEnd = Date.now() + scenario.duration;
     const load = startLoad(scenario, components.proxy?.url, stop.signal, o.logger);
     ticker = setInterval(() => progress.update(phase, windowEnd - Date.now()), 250);

@@ -6,6 +6,7 @@ import { kafkaSection } from './schema-kafka';
 import { loadSection } from './schema-load';
 import { invariant, probe } from './schema-probes';
 import { gate } from './schema-gate';
+import { attachSection } from './schema-attach';
 import { checkExpression } from '../reconcile/expressions';
 
 export const budget = z.strictObject({
@@ -39,6 +40,7 @@ export const scenarioSchema = z
     health: z.strictObject({ url: z.url(), timeout: duration.default(30_000) }).optional().describe('wait for this URL to answer 2xx before the baseline'),
     timeline: z.strictObject({ interval: duration.default(1000) }).default({ interval: 1000 }),
     http: httpSection.optional(),
+    attach: attachSection.optional().describe('arm standing proxies (doubletap proxy --standing) with the http rules instead of starting a proxy'),
     kafka: kafkaSection.optional(),
     load: loadSection.optional(),
     failOn: z
@@ -78,6 +80,10 @@ export const scenarioSchema = z
     }
     if (s.load?.http.some((l) => l.url.startsWith('/')) && !s.http) {
       ctx.addIssue({ code: 'custom', path: ['load', 'http'], message: 'a path URL goes through the proxy: needs an http section' });
+    }
+    if (s.attach && !s.http) ctx.addIssue({ code: 'custom', path: ['attach'], message: 'needs an http section (the rules to arm)' });
+    if (s.attach && s.budget.inFlight !== undefined && s.budget.inFlight < s.attach.proxies.length) {
+      ctx.addIssue({ code: 'custom', path: ['budget', 'inFlight'], message: `must be at least the number of attached proxies (${s.attach.proxies.length}): it is split between them` });
     }
     if (!s.http && !s.kafka) ctx.addIssue({ code: 'custom', path: [], message: 'needs an http or a kafka section (or both)' });
   });
