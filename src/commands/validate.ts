@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { formatDuration } from '../scenario/durations';
 import { loadScenario } from '../scenario/load';
 import type { Scenario } from '../scenario/schema';
+import { scenarioHash } from '../gate/content-hash';
 
 export function summarize(s: Scenario): string {
   const lines = [`scenario ${s.name}: valid (seed ${s.seed}, window ${formatDuration(s.duration)}, settle ${formatDuration(s.settle)}, ${s.gate.environment})`];
@@ -17,6 +18,10 @@ export function summarize(s: Scenario): string {
     lines.push(`  kafka: ${s.kafka.brokers.join(', ')}`);
     for (const r of s.kafka.relays) lines.push(`    relay ${r.name}: ${r.from.join(',')} → ${r.to}, fraction ${r.fraction}, copies ${r.copies}`);
   }
+  if (s.gate.environment === 'production') {
+    lines.push(`  gate: policy ${s.gate.policy ?? '(none)'}, ${s.gate.stop.conditions.length} stop condition(s); content sha256 ${scenarioHash(s)}`);
+  }
+  if (s.attach) lines.push(`  attach: ${s.attach.proxies.length} standing prox${s.attach.proxies.length === 1 ? 'y' : 'ies'}, lease ${formatDuration(s.attach.lease)}`);
   const probes = Object.keys(s.probes);
   if (probes.length) lines.push(`  probes: ${probes.join(', ')}`);
   if (s.invariants.length) lines.push(`  invariants: ${s.invariants.length}`);
