@@ -97,8 +97,8 @@ export class Arming extends EventEmitter {
     this.rules.splice(0, this.rules.length, ...compileRules(spec.rules));
     this.armed = { runId: spec.runId, who: spec.who, armedAtMs: t, windowEndMs: spec.windowEndMs, leaseEndMs: t + spec.leaseMs, injecting: true };
     this.timers = [
-      setTimeout(() => this.stopInjecting(spec.runId), spec.windowEndMs - t),
-      setTimeout(() => this.disarm('window ended'), spec.windowEndMs + spec.settleMs - t),
+      setTimeout(() => this.stopInjecting(spec.runId), spec.windowEndMs - t).unref(),
+      setTimeout(() => this.disarm('window ended'), spec.windowEndMs + spec.settleMs - t).unref(),
     ];
     this.renewLease(spec.leaseMs);
     this.emit('arm', this.state, spec);
@@ -115,7 +115,7 @@ export class Arming extends EventEmitter {
   private renewLease(leaseMs: number): void {
     clearTimeout(this.lease);
     this.armed!.leaseEndMs = this.now() + leaseMs;
-    this.lease = setTimeout(() => this.disarm('lease expired (the arming run stopped renewing)'), leaseMs);
+    this.lease = setTimeout(() => this.disarm('lease expired (the arming run stopped renewing)'), leaseMs).unref();
   }
 
   /** Window over: no new copies are planned; planned copies finish (settle). */
