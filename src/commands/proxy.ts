@@ -15,6 +15,7 @@ import { parseScenario, readScenarioFile } from '../scenario/load';
 import { onInterrupt } from './interrupt';
 import type { Scenario } from '../scenario/schema';
 import { startStanding } from '../control/standing';
+import { refuseUngatedProduction } from '../gate/open';
 
 export interface ProxyFlags {
   scenario?: string;
@@ -29,6 +30,7 @@ export interface ProxyFlags {
   dryRun?: boolean;
   standing?: boolean;
   replica?: string;
+  policy?: string;
 }
 
 type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -70,6 +72,7 @@ export function proxyScenario(flags: ProxyFlags): Scenario {
 
 export async function runProxyCommand(flags: ProxyFlags, logLevel?: string): Promise<void> {
   const scenario = proxyScenario(flags);
+  if (!flags.standing) refuseUngatedProduction(scenario, 'proxy');
   const logger = createLogger(logLevel);
   const metrics = createMetrics({ defaultMetrics: true });
   const halt = new HaltSwitch();
@@ -78,7 +81,7 @@ export async function runProxyCommand(flags: ProxyFlags, logLevel?: string): Pro
   const token = flags.control && scenario.control.token ? resolveSecret(scenario.control.token, 'control.token') : undefined;
   const journal = new Journal(flags.journal);
   if (flags.standing && !flags.control) throw new ConfigError(['--standing: needs --control HOST:PORT (runs arm the proxy through it)']);
-  const standing = flags.standing ? startStanding(halt, journal, metrics, logger, flags.replica) : undefined;
+  const standing = flags.standing ? startStanding(halt, journal, metrics, logger, flags.replica, flags.policy) : undefined;
   const proxy = await startProxy({
     http: scenario.http!, seed: scenario.seed, dryRun: scenario.dryRun, budget: standing?.arming.budget ?? budget, halt, metrics, journal, logger,
     armed: standing ? { rules: standing.arming.rules, arming: standing.arming } : { scope: scenario.gate.scope },
@@ -126,7 +129,8 @@ export function registerProxy(program: Command): void {
     .option('--journal <file>', 'append journal lines (JSON) to this file')
     .option('--dry-run', 'journal every decision, send no copy')
     .option('--standing', 'pass everything through until a run arms the proxy through the control API (needs --control)')
-    .option('--replica <name>', 'this replica\'s name in a merged journal (default: the control address)')
+    .option('--replica <name>', 'this replica\'s name in a merged journal (default: replica-<pid>)')
+    .option('--policy <file>', 'standing: check every arm request against this gate policy (allow-list, faults, ceiling, budget, windows)')
     .action(async (flags: ProxyFlags, cmd: Command) => {
       await runProxyCommand(flags, cmd.optsWithGlobals().logLevel as string | undefined);
     });

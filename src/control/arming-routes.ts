@@ -10,6 +10,10 @@ import { duration } from '../scenario/schema-common';
 import { httpRule } from '../scenario/schema-http';
 import { budget } from '../scenario/schema';
 import type { ArmingSession } from './arming-session';
+import { checkArm } from '../gate/arm-check';
+import { audit } from '../gate/audit';
+import type { Journal } from '../journal/writer';
+import type { Policy } from '../scenario/schema-gate';
 
 const runId = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, { message: 'must be 1-128 letters, digits, _ . : -' });
 
@@ -38,6 +42,8 @@ export interface ArmingRoutesOptions {
   session: ArmingSession;
   pending: () => number;
   proxyUrl: string;
+  /** --policy: every arm request is checked against it (403 with every reason when refused). */
+  policy?: { policy: Policy; file: string; journal: Journal };
 }
 
 export function armingRoutes(o: ArmingRoutesOptions): express.Router {
@@ -53,8 +59,14 @@ export function armingRoutes(o: ArmingRoutesOptions): express.Router {
 
   router.post('/arm', (req: Request, res: Response) => {
     const b = parse(armBody, req.body);
+    const spec = { ...b, windowEndMs: Date.parse(b.windowEnd), settleMs: b.settle, leaseMs: b.lease };
+    if (o.policy) {
+      const reasons = checkArm(o.policy.policy, o.policy.file, spec);
+      audit(o.policy.journal, 'gate', { who: b.who, decision: reasons.length ? 'refused' : 'allowed', reasons: reasons.length ? reasons : undefined, detail: `arm request of run ${b.runId}` });
+      if (reasons.length > 0) return void res.status(403).json({ error: 'GATE_REFUSED', message: reasons.join('; '), reasons });
+    }
     try {
-      o.arming.arm({ ...b, windowEndMs: Date.parse(b.windowEnd), settleMs: b.settle, leaseMs: b.lease });
+      o.arming.arm(spec);
     } catch (err) {
       return conflict(res, err);
     }

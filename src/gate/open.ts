@@ -31,3 +31,12 @@ export function openGate(scenario: Scenario, env: NodeJS.ProcessEnv, journal: Jo
   if (!d.ok) throw new GateRefusedError(d.reasons);
   return { who: d.who };
 }
+
+/**
+ * `doubletap proxy` / `relay` with a production scenario would duplicate with no gate and no stop
+ * conditions: production goes through `doubletap run` (its own proxy, or `attach:` to standing ones).
+ */
+export function refuseUngatedProduction(scenario: Scenario, command: string): void {
+  if (scenario.gate.environment !== 'production') return;
+  throw new GateRefusedError([`gate.environment: production scenarios run through \`doubletap run\` (gate, stop conditions), not \`doubletap ${command}\`; for a proxy in the path use \`doubletap proxy --standing\` and arm it from the run (attach:)`]);
+}

@@ -10,10 +10,10 @@ export interface Standing {
 }
 
 /** Starts a standing proxy; ports are chosen here so a restart can reuse them. */
-export async function startStanding(upstream: string, replica: string, ports?: { proxy: number; control: number }): Promise<Standing & { ports: { proxy: number; control: number } }> {
+export async function startStanding(upstream: string, replica: string, ports?: { proxy: number; control: number }, extra: string[] = []): Promise<Standing & { ports: { proxy: number; control: number } }> {
   const p = ports ?? { proxy: await freePort(), control: await freePort() };
   const cli = await runCli(
-    ['proxy', '--standing', '--upstream', upstream, '--listen', `127.0.0.1:${p.proxy}`, '--control', `127.0.0.1:${p.control}`, '--replica', replica],
+    ['proxy', '--standing', '--upstream', upstream, '--listen', `127.0.0.1:${p.proxy}`, '--control', `127.0.0.1:${p.control}`, '--replica', replica, ...extra],
     { until: /control on \S+/, timeoutMs: 120_000, env: { DOUBLETAP_LOG_LEVEL: 'warn' } },
   );
   if (cli.code !== null) throw new Error(`standing proxy exited ${cli.code}: ${cli.stderr}`);

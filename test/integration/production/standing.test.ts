@@ -2,6 +2,7 @@
 // journal, one verdict, the run's budget across both), the lease as a dead man's switch, and a replica
 // restarted mid-window coming back disarmed (the run halts: it can no longer see that replica).
 import { expect } from 'chai';
+import { resolve } from 'node:path';
 import { startUpstream, type TestUpstream } from '../../helpers/upstreams';
 import { silentLogger } from '../../../src/log';
 import { runExperiment } from '../../../src/run/experiment';
@@ -121,5 +122,25 @@ describe('standing proxies armed by a run (real upstream, real child processes)'
     expect(r.exitCode).to.equal(3);
     expect((await arming(b.controlUrl)).armed).to.equal(null);
     expect((await arming(a.controlUrl)).armed).to.equal(null);
+  });
+
+  it('with --policy, refuses an arm request the policy does not allow (403, every reason), allows one it does', async () => {
+    const policy = resolve(__dirname, '..', '..', 'fixtures', 'gate', 'policy-always.yaml');
+    const c = await startStanding(up.url, 'c', undefined, ['--policy', policy]);
+    try {
+      const arm = (rules: unknown[], budget: object) => post(`${c.controlUrl}/arm`, {
+        runId: 'policy-test', who: 'alice', rules, seed: 1, budget, windowEnd: new Date(Date.now() + 5000).toISOString(), settle: '1s', lease: '5s',
+      });
+      const refused = await arm([{ name: 'all', match: { path: '/**' }, fraction: 0.9, faults: [{ kind: 'burst' }] }], { total: 5 });
+      expect(refused.status).to.equal(403);
+      const body = (await refused.json()) as { reasons: string[] };
+      expect(body.reasons.join('\n')).to.match(/path \/\*\* is a pattern/).and.to.match(/fraction 0\.9 is above the ceiling 0\.5/).and.to.match(/budget\.perSecond/);
+      expect((await arming(c.controlUrl)).armed).to.equal(null);
+      const allowed = await arm([{ name: 'orders', match: { method: 'POST', path: '/orders' }, fraction: 0.1 }], { total: 5, perSecond: 1, inFlight: 1 });
+      expect(allowed.status, await allowed.clone().text()).to.equal(200);
+      expect((await arming(c.controlUrl)).armed?.runId).to.equal('policy-test');
+    } finally {
+      await c.stop();
+    }
   });
 });
