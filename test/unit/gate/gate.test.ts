@@ -1,13 +1,16 @@
 // The production gate: one fixture per refusal reason, each refused for exactly that reason, and the
 // reference fixture (ok.yaml) allowed. `now` is fixed inside the policy's window (Tue 03:00 Berlin).
 import { expect } from 'chai';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { scenarioHash } from '../../../src/gate/content-hash';
 import { decideGate } from '../../../src/gate/open';
 import { insideWindows, localTime } from '../../../src/gate/window';
 import { loadScenario } from '../../../src/scenario/load';
+import { loadPolicy } from '../../../src/gate/policy';
+import type { Policy } from '../../../src/scenario/schema-gate';
 
 const GATE_DIR = resolve(__dirname, '..', '..', 'fixtures', 'gate');
 const NOW = new Date('2026-12-01T02:00:00Z'); // Tuesday 03:00 in Berlin (UTC+1 in December)
@@ -111,5 +114,16 @@ describe('gate', () => {
     const w = [{ timeZone: 'America/New_York', days: ['mon' as const], from: '09:00', to: '24:00' }];
     expect(insideWindows(new Date('2026-11-30T14:00:00Z'), w)).to.equal(true); // Mon 09:00 EST
     expect(insideWindows(new Date('2026-11-30T13:59:00Z'), w)).to.equal(false);
+  });
+});
+
+describe('deploy/policy-configmap.yaml', () => {
+  it('holds a valid policy (the example users copy must not rot)', () => {
+    const cm = parse(readFileSync(resolve(__dirname, '..', '..', '..', 'deploy', 'policy-configmap.yaml'), 'utf8'));
+    const file = join(mkdtempSync(join(tmpdir(), 'dt-policy-')), 'policy.yaml');
+    writeFileSync(file, cm.data['policy.yaml']);
+    const policy = loadPolicy(file);
+    expect(policy, JSON.stringify(policy)).not.to.be.an('array');
+    expect((policy as Policy).allow.http.map((e) => `${e.method} ${e.path}`)).to.deep.equal(['POST /v1/checkouts', 'POST /v1/checkouts/*/refunds']);
   });
 });
