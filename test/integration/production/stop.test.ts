@@ -11,6 +11,7 @@ import { loadScenario } from '../../../src/scenario/load';
 import { startMetricsService, type MetricsService } from '../../helpers/metrics-service';
 import { startPrometheus, type TestPrometheus } from '../../helpers/prometheus';
 import { fixture as e2eFixture, readJournalLines, tempRunDir } from '../run/e2e-helpers';
+import { arming, startStanding } from './standing-helpers';
 
 const GATE_DIR = resolve(__dirname, '..', '..', 'fixtures', 'gate');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -102,5 +103,28 @@ describe('stop conditions (real proxy, real service, real Prometheus)', function
     console.log(`      Prometheus stopped → halt ${m.tripMs - stoppedMs} ms`);
     expect(m.tripMs - stoppedMs).to.be.at.most(6000);
     expect(m.lastSentMs - m.tripMs).to.be.at.most(5);
+  });
+
+  it('attached to a standing proxy: the trip disarms it, the run ends aborted', async () => {
+    const a = await startStanding(svc.url, 'a');
+    try {
+      const running = run('stop-attached.yaml', { SERVICE_URL: svc.url, CONTROL_A: a.controlUrl, PROXY_A: a.proxyUrl });
+      await sleep(4000);
+      expect((await arming(a.controlUrl)).armed).not.to.equal(null);
+      const harmMs = svc.startFailing();
+      const r = await running;
+      const lines = readJournalLines(r.runDir);
+      const m = measure(lines, svc);
+      expect(r.verdict.status).to.equal('aborted');
+      expect(r.verdict.reason).to.match(/^stop condition upstream-errors: (0\.\d+|1) above 0\.5$/);
+      expect((await arming(a.controlUrl)).armed).to.equal(null);
+      const disarm = lines.find((l) => l.kind === 'audit' && l.event === 'disarm' && l.replica === 'a')!;
+      expect(disarm.detail).to.match(/disarmed a: stop condition upstream-errors/);
+      console.log(`      failure → trip ${m.tripMs - harmMs} ms; trip → disarmed ${Date.parse(disarm.ts) - m.tripMs} ms; trip → last copy sent ${(m.lastSentMs - m.tripMs).toFixed(1)} ms`);
+      expect(Date.parse(disarm.ts) - m.tripMs).to.be.at.most(2000);
+      expect(m.lastSentMs).to.be.at.most(Date.parse(disarm.ts) + 5);
+    } finally {
+      await a.stop();
+    }
   });
 });
