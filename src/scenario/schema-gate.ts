@@ -19,7 +19,7 @@ const upstreamStop = z.strictObject({
   name,
   upstream5xx: z
     .strictObject({ minRequests: z.number().int().min(1).default(20).describe('fewer originals in the interval: not judged (not unreadable either)') })
-    .describe("share of originals the upstream answered 5xx, as the proxy saw them in the last interval"),
+    .describe("share of matching originals (requests a rule matched) the upstream answered 5xx, as the proxy saw them in the last interval"),
   above: z.number().min(0).max(1).describe('trips when the 5xx ratio is above this'),
 });
 const probeStop = z.strictObject({
