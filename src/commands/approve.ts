@@ -7,7 +7,8 @@ import { ConfigError } from '../errors';
 import { approvalFileSchema } from '../gate/approval';
 import { scenarioHash } from '../gate/content-hash';
 import { formatDuration, parseDuration } from '../scenario/durations';
-import { loadScenario } from '../scenario/load';
+import { parseScenario, readScenarioFile } from '../scenario/load';
+import { applyRunFlags } from './run';
 
 /** An approval is for one run or one night, not a standing permission. */
 const MAX_VALIDITY_MS = 7 * 24 * 3600_000;
@@ -17,12 +18,16 @@ interface ApproveFlags {
   expires: string;
   note?: string;
   out?: string;
+  /** The run's own flags change what runs, so they change the hash: give the same ones. */
+  duration?: string;
+  seed?: string;
+  dryRun?: boolean;
 }
 
 export function approvalFor(file: string, flags: ApproveFlags, now = Date.now()): string {
   const ms = parseDuration(flags.expires);
   if (ms === undefined || ms <= 0 || ms > MAX_VALIDITY_MS) throw new ConfigError([`--expires: must be a duration up to ${formatDuration(MAX_VALIDITY_MS)} (got ${flags.expires})`]);
-  const approval = approvalFileSchema.safeParse({ name: flags.name, scenarioSha256: scenarioHash(loadScenario(file)), expires: new Date(now + ms).toISOString(), note: flags.note });
+  const approval = approvalFileSchema.safeParse({ name: flags.name, scenarioSha256: scenarioHash(parseScenario(applyRunFlags(readScenarioFile(file), flags))), expires: new Date(now + ms).toISOString(), note: flags.note });
   if (!approval.success) throw new ConfigError(approval.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`));
   return JSON.stringify(approval.data, null, 2) + '\n';
 }
@@ -36,6 +41,9 @@ export function registerApprove(program: Command): void {
     .requiredOption('--expires <duration>', 'valid for this long, e.g. 12h (at most 7 days)')
     .option('--note <text>', 'why (recorded in the file)')
     .option('--out <file>', 'write here instead of stdout')
+    .option('--duration <d>', 'the same --duration the run will get')
+    .option('--seed <n>', 'the same --seed the run will get')
+    .option('--dry-run', 'approve the dry run (`doubletap run --dry-run`)')
     .action((file: string, flags: ApproveFlags) => {
       const text = approvalFor(file, flags);
       if (flags.out) writeFileSync(flags.out, text, { mode: 0o600 });
