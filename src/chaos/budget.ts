@@ -3,10 +3,13 @@
 export interface BudgetLimits {
   total?: number;
   perSecond?: number;
+  /** Copies on the wire at once; only takers that call release() count against it (HTTP copies). */
+  inFlight?: number;
 }
 
 export class Budget {
   private spent = 0;
+  private onTheWire = 0;
   private tokens: number;
   private lastRefillMs: number;
 
@@ -16,9 +19,11 @@ export class Budget {
     this.lastRefillMs = now();
   }
 
-  /** Take one copy from the budget; false means "send no copy" (fail closed). */
-  tryTake(): 'ok' | 'total' | 'rate' {
+  /** Take one copy from the budget; anything but 'ok' means "send no copy" (fail closed). With
+   * `inFlight`, the copy also holds an in-flight slot until release(). */
+  tryTake(inFlight = false): 'ok' | 'total' | 'rate' | 'in-flight' {
     if (this.limits.total !== undefined && this.spent >= this.limits.total) return 'total';
+    if (inFlight && this.limits.inFlight !== undefined && this.onTheWire >= this.limits.inFlight) return 'in-flight';
     if (this.limits.perSecond !== undefined) {
       const t = this.now();
       this.tokens = Math.min(Math.max(1, this.limits.perSecond), this.tokens + ((t - this.lastRefillMs) / 1000) * this.limits.perSecond);
@@ -27,7 +32,13 @@ export class Budget {
       this.tokens -= 1;
     }
     this.spent += 1;
+    if (inFlight) this.onTheWire += 1;
     return 'ok';
+  }
+
+  /** A copy taken with `inFlight` is off the wire (answered, failed or cancelled). */
+  release(): void {
+    if (this.onTheWire > 0) this.onTheWire -= 1;
   }
 
   /** Give back a copy that was taken but never sent (cancelled before sending). */

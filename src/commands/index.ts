@@ -8,6 +8,7 @@ import { registerReport } from './report';
 import { registerHalt } from './halt';
 import { registerStatus } from './status';
 import { registerProxy } from './proxy';
+import { registerApprove } from './approve';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -20,4 +21,5 @@ export const COMMANDS: Record<string, RegisterCommand> = {
   halt: registerHalt,
   status: registerStatus,
   proxy: registerProxy,
+  approve: registerApprove,
 };

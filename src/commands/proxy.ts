@@ -14,6 +14,8 @@ import { createMetrics } from '../metrics';
 import { parseScenario, readScenarioFile } from '../scenario/load';
 import { onInterrupt } from './interrupt';
 import type { Scenario } from '../scenario/schema';
+import { startStanding } from '../control/standing';
+import { refuseUngatedProduction } from '../gate/open';
 
 export interface ProxyFlags {
   scenario?: string;
@@ -26,6 +28,9 @@ export interface ProxyFlags {
   control?: string;
   journal?: string;
   dryRun?: boolean;
+  standing?: boolean;
+  replica?: string;
+  policy?: string;
 }
 
 type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -67,6 +72,7 @@ export function proxyScenario(flags: ProxyFlags): Scenario {
 
 export async function runProxyCommand(flags: ProxyFlags, logLevel?: string): Promise<void> {
   const scenario = proxyScenario(flags);
+  if (!flags.standing) refuseUngatedProduction(scenario, 'proxy');
   const logger = createLogger(logLevel);
   const metrics = createMetrics({ defaultMetrics: true });
   const halt = new HaltSwitch();
@@ -74,13 +80,19 @@ export async function runProxyCommand(flags: ProxyFlags, logLevel?: string): Pro
   // Resolved before anything listens: a missing env: variable must not leave the proxy running.
   const token = flags.control && scenario.control.token ? resolveSecret(scenario.control.token, 'control.token') : undefined;
   const journal = new Journal(flags.journal);
-  const proxy = await startProxy({ http: scenario.http!, seed: scenario.seed, dryRun: scenario.dryRun, budget, halt, metrics, journal, logger });
+  if (flags.standing && !flags.control) throw new ConfigError(['--standing: needs --control HOST:PORT (runs arm the proxy through it)']);
+  const standing = flags.standing ? startStanding(halt, journal, metrics, logger, flags.replica, flags.policy) : undefined;
+  const proxy = await startProxy({
+    http: scenario.http!, seed: scenario.seed, dryRun: scenario.dryRun, budget: standing?.arming.budget ?? budget, halt, metrics, journal, logger,
+    armed: standing ? { rules: standing.arming.rules, arming: standing.arming } : { scope: scenario.gate.scope },
+  });
   const control = flags.control
     ? await startControlServer({
         listen: scenario.control.listen,
         token,
+        routes: standing?.routes({ pending: () => proxy.pending(), proxyUrl: proxy.url }),
         halt, registry: metrics.registry, logger,
-        status: () => ({ phase: halt.halted ? 'halted' : 'proxying', proxy: proxy.url, pending: proxy.pending(), counts: journal.tally.totals() }),
+        status: () => ({ phase: standing ? (standing.arming.state ? 'armed' : 'standing') : halt.halted ? 'halted' : 'proxying', proxy: proxy.url, pending: proxy.pending(), counts: journal.tally.totals() }),
       }).catch(async (err: unknown) => {
         await proxy.close(0);
         await journal.close();
@@ -93,7 +105,7 @@ export async function runProxyCommand(flags: ProxyFlags, logLevel?: string): Pro
   const interrupt = onInterrupt();
   await once(interrupt.signal, 'abort');
   logger.info('stopping proxy');
-  halt.halt('signal');
+  halt.halt('signal'); // disarms a standing proxy too
   await proxy.close(Math.min(scenario.settle, 10_000));
   await control?.close();
   await journal.close();
@@ -116,6 +128,9 @@ export function registerProxy(program: Command): void {
     .option('--control <host:port>', 'serve the control API (status, halt, metrics) here')
     .option('--journal <file>', 'append journal lines (JSON) to this file')
     .option('--dry-run', 'journal every decision, send no copy')
+    .option('--standing', 'pass everything through until a run arms the proxy through the control API (needs --control)')
+    .option('--replica <name>', 'this replica\'s name in a merged journal (default: replica-<pid>)')
+    .option('--policy <file>', 'standing: check every arm request against this gate policy (allow-list, faults, ceiling, budget, windows)')
     .action(async (flags: ProxyFlags, cmd: Command) => {
       await runProxyCommand(flags, cmd.optsWithGlobals().logLevel as string | undefined);
     });

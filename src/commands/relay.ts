@@ -12,6 +12,7 @@ import { createMetrics } from '../metrics';
 import { startRelay, type RunningRelay } from '../kafka/relay';
 import { relayHealth, relayStatus } from '../kafka/relay-status';
 import { parseScenario, readScenarioFile } from '../scenario/load';
+import { refuseUngatedProduction } from '../gate/open';
 import { onInterrupt } from './interrupt';
 import type { Scenario } from '../scenario/schema';
 
@@ -61,6 +62,7 @@ export function relayScenario(flags: RelayFlags): Scenario {
 
 export async function runRelayCommand(flags: RelayFlags, logLevel?: string): Promise<void> {
   const scenario = relayScenario(flags);
+  refuseUngatedProduction(scenario, 'relay');
   const kafka = scenario.kafka!;
   const logger = createLogger(logLevel);
   const metrics = createMetrics({ defaultMetrics: true });

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { formatDuration } from '../scenario/durations';
 import { loadScenario } from '../scenario/load';
 import type { Scenario } from '../scenario/schema';
+import { scenarioHash } from '../gate/content-hash';
 
 export function summarize(s: Scenario): string {
   const lines = [`scenario ${s.name}: valid (seed ${s.seed}, window ${formatDuration(s.duration)}, settle ${formatDuration(s.settle)}, ${s.gate.environment})`];
@@ -22,6 +23,10 @@ export function summarize(s: Scenario): string {
     const windows = l.windows.map((w) => `${w.mode} ${formatDuration(w.at)}+${formatDuration(w.for)}`).join(', ');
     lines.push(`  link ${l.name}: ${l.listen} → ${l.target}, ${windows}`);
   }
+  if (s.gate.environment === 'production') {
+    lines.push(`  gate: policy ${s.gate.policy ?? '(none)'}, ${s.gate.stop.conditions.length} stop condition(s); content sha256 ${scenarioHash(s)}`);
+  }
+  if (s.attach) lines.push(`  attach: ${s.attach.proxies.length} standing prox${s.attach.proxies.length === 1 ? 'y' : 'ies'}, lease ${formatDuration(s.attach.lease)}`);
   const probes = Object.keys(s.probes);
   if (probes.length) lines.push(`  probes: ${probes.join(', ')}`);
   if (s.invariants.length) lines.push(`  invariants: ${s.invariants.length}`);

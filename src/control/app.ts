@@ -16,6 +16,8 @@ export interface ControlAppOptions {
   health?: () => { ok: boolean; detail: string };
   logger: Logger;
   onHalt?: (reason: string) => void;
+  /** More routes behind the same auth and JSON parsing (a standing proxy's arming routes). */
+  routes?: express.Router;
 }
 
 export function createControlApp(o: ControlAppOptions): express.Express {
@@ -67,6 +69,8 @@ export function createControlApp(o: ControlAppOptions): express.Express {
     if (wasHalted) o.logger.warn('resumed via control API');
     res.json({ halted: o.halt.halted });
   });
+
+  if (o.routes) app.use(o.routes);
 
   app.get('/metrics', async (_req, res) => {
     const text = await o.registry.metrics();

@@ -24,6 +24,8 @@ export interface ControlOptions {
   logger: Logger;
   /** Runs once when POST /halt flips the switch (not for halts from elsewhere). */
   onHalt?: (reason: string) => void;
+  /** More routes behind the same auth (see ControlAppOptions.routes). */
+  routes?: import('express').Router;
 }
 
 export interface ControlServer {

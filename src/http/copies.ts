@@ -96,7 +96,7 @@ export class CopyScheduler {
     const picked = ex.picked!;
     const shape = picked.driver.shape({ headers: ex.headers, body, identityHeader: this.d.identityHeader }, picked.fault as never, copy.index);
     if (isNoCopy(shape)) return this.drop(copy, shape.skip, true);
-    const taken = this.d.budget.tryTake();
+    const taken = this.d.budget.tryTake(true);
     this.updateBudgetGauge();
     if (taken !== 'ok') return this.drop(copy, `budget-${taken}`, false);
     if (this.d.markHeader) shape.headers[this.d.markHeader] = copy.id;
@@ -145,6 +145,7 @@ export class CopyScheduler {
 
   private record(copy: PlannedCopy, outcome: Outcome, result: (AttemptResult & { durationMs: number }) | undefined): void {
     copy.state = 'done';
+    if (copy.sentMs !== undefined) this.d.budget.release(); // its in-flight slot (budget.inFlight)
     this.remove(copy);
     const { ex } = copy;
     const kind = ex.picked!.fault.kind;

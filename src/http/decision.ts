@@ -12,6 +12,7 @@ import type { CopyScheduler } from './copies';
 import { Exchange } from './exchange';
 import { pathOf, type CompiledRule } from './match';
 import { RecentKeys } from '../chaos/recent-keys';
+import type { Arming, Scope } from '../chaos/arming';
 
 export interface DecisionDeps {
   seed: number;
@@ -24,6 +25,16 @@ export interface DecisionDeps {
   metrics: Metrics;
   logger: Logger;
   scheduler: CopyScheduler;
+  /** Only requests carrying scope.header with one of its values are ever duplicated (test tenants). */
+  scope?: Scope;
+  /** Standing mode: seed, dry-run and scope come from whatever run armed the proxy. */
+  arming?: Arming;
+}
+
+function inScope(headers: IncomingMessage['headers'], scope: Scope | undefined): boolean {
+  if (scope === undefined) return true;
+  const v = headers[scope.header];
+  return typeof v === 'string' && scope.values.includes(v);
 }
 
 export class Decider {
@@ -43,14 +54,16 @@ export class Decider {
     const ex = new Exchange(d.journal.nextOriginalId(), rule, req.method ?? 'GET', url, pathOf(url), key, identity);
     // fraction 0 never picks: no retry memory and no generator on the hot path.
     if (rule.rule.fraction === 0) return ex;
+    const armed = d.arming ?? d;
+    if (!inScope(req.headers, armed.scope)) return this.notDuplicated(ex, 'out-of-scope');
     if (key !== undefined && this.seenKeys(rule.name).seenBefore(key)) return this.notDuplicated(ex, 'client-retry');
     if (!this.injecting) return this.notDuplicated(ex, 'settling');
-    const plan = decide(d.seed, rule.rule, identity);
+    const plan = decide(armed.seed, rule.rule, identity);
     if (!plan.picked) return ex;
     const fault = rule.rule.faults[plan.faultIndex];
     ex.faultKind = fault.kind;
     if (d.halt.halted) return this.notDuplicated(ex, 'halted');
-    if (d.dryRun) {
+    if (armed.dryRun) {
       ex.dryRun = true;
       d.logger.info('dry-run decision', { rule: rule.name, id: ex.id, fault: fault.kind, copies: plan.copyDelaysMs.length, delaysMs: plan.copyDelaysMs });
       return this.notDuplicated(ex, 'dry-run');

@@ -11,11 +11,14 @@ import type { HttpSection } from '../scenario/schema-http';
 import { CopyScheduler } from './copies';
 import { Decider } from './decision';
 import { ProxyHandlers } from './handlers';
-import { compileRules } from './match';
+import { compileRules, type CompiledRule } from './match';
+import type { Arming, Scope } from '../chaos/arming';
 import { createUpstream, type Upstream } from './upstream';
 
 export interface ProxyOptions extends ChaosContext {
   http: HttpSection;
+  /** Standing mode and test-tenant scope: see Arming and DecisionDeps (the one place they are consulted). */
+  armed?: { rules?: CompiledRule[]; arming?: Arming; scope?: Scope };
 }
 
 export interface RunningProxy {
@@ -46,13 +49,13 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   });
   const decider = new Decider({
     seed: o.seed, dryRun: o.dryRun, identityHeader: o.http.identity.header, maxBodyBytes: o.http.maxBodyBytes,
-    budget: o.budget, halt: o.halt, journal: o.journal, metrics: o.metrics, logger: o.logger, scheduler,
+    budget: o.budget, halt: o.halt, journal: o.journal, metrics: o.metrics, logger: o.logger, scheduler, ...o.armed,
   });
   const proxy = httpProxy.createProxyServer({});
   const target = targetOf(upstream);
   const web: httpProxy.ServerOptions = { target, agent: upstream.originals, xfwd: true, secure: !o.http.insecure };
   const handlers = new ProxyHandlers({
-    proxy, rules: compileRules(o.http.rules), decider, journal: o.journal, metrics: o.metrics, logger: o.logger,
+    proxy, rules: o.armed?.rules ?? compileRules(o.http.rules), decider, journal: o.journal, metrics: o.metrics, logger: o.logger,
     upstreamOrigin: upstream.origin, web, selfHandled: { ...web, selfHandleResponse: true },
     ws: { ...web, agent: upstream.upgrades, ws: true },
   });

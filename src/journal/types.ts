@@ -3,10 +3,16 @@
 export const OUTCOMES = ['replayed', 'conflict', 'rejected', 're-executed', 'wrong-replay', 'error', 'cancelled'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
+/** Audit events of gated and armed runs: who allowed what, and how it ended. */
+export const AUDIT_EVENTS = ['gate', 'arm', 'disarm', 'halt', 'stop', 'end'] as const;
+export type AuditEvent = (typeof AUDIT_EVENTS)[number];
+
 export interface JournalEntry {
   ts: string;
-  /** original/copy: one attempt. link: a link cut window ended. redeliver: a forced consumer redelivery. */
-  kind: 'original' | 'copy' | 'link' | 'redeliver';
+  /** original/copy: one attempt. link: a link cut window ended. redeliver: a forced consumer redelivery.
+   * audit: gate, arm, disarm, halt, stop, end. Only original/copy lines carry a rule or relay: counts and
+   * invariants never see the others. */
+  kind: 'original' | 'copy' | 'link' | 'redeliver' | 'audit';
   id: string;
   /** The original's id, for a copy. */
   of?: string;
@@ -50,4 +56,14 @@ export interface JournalEntry {
   recovered?: boolean;
   /** The topic a message the destination refused went to instead (its `error` says why). */
   deadLetter?: string;
+  // Audit
+  event?: AuditEvent;
+  /** The approval's name (never a token). */
+  who?: string;
+  decision?: 'allowed' | 'refused';
+  reasons?: string[];
+  scenarioSha256?: string;
+  detail?: string;
+  /** Which standing proxy (replica) wrote the line, in a merged journal. */
+  replica?: string;
 }

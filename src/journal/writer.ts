@@ -31,9 +31,13 @@ export class Journal {
     return `o-${++this.seq}`;
   }
 
+  /** Called with every entry (stop conditions watch the originals' statuses); must not throw. */
+  readonly watchers: Array<(entry: Omit<JournalEntry, 'ts'>) => void> = [];
+
   write(entry: Omit<JournalEntry, 'ts'> & { ts?: string }): void {
     // The tally needs no timestamp; a line is only built when there is a file to write it to.
     this.tally.add(entry as JournalEntry);
+    for (const watch of this.watchers) watch(entry);
     if ((this.fd === undefined && this.stream === undefined) || this.failure !== undefined) return;
     const text = JSON.stringify(entry.ts ? entry : { ts: this.now(), ...entry }) + '\n';
     if (this.fd !== undefined) writeSync(this.fd, text);

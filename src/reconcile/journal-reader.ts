@@ -8,9 +8,11 @@ import { JournalSummary } from './journal-summary';
 
 const KINDS: ReadonlySet<string> = new Set(['original', 'copy', 'link', 'redeliver']);
 
-function parseLine(line: string): JournalEntry | undefined {
+/** An entry, null for an audit line (valid, not an attempt: skipped), undefined for a bad line. */
+function parseLine(line: string): JournalEntry | null | undefined {
   try {
     const v = JSON.parse(line) as JournalEntry;
+    if (v?.kind === 'audit') return null;
     return v && typeof v === 'object' && KINDS.has(v.kind) ? v : undefined;
   } catch {
     return undefined;
@@ -31,7 +33,7 @@ export async function* readJournal(file: string): AsyncIterable<JournalEntry> {
     if (bad !== undefined) throw new DoubletapError('JOURNAL_INVALID', `${file}:${bad}: not a journal entry`);
     const entry = parseLine(line);
     if (entry) yield entry;
-    else bad = lineNo;
+    else if (entry === undefined) bad = lineNo;
   }
 }
 

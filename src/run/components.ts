@@ -11,6 +11,8 @@ import type { Settleable } from './settle';
 import type { Logger } from '../log';
 import type { Scenario } from '../scenario/schema';
 import type { ChaosContext } from './context';
+import { attachProxies } from '../attach/proxies';
+import type { UpstreamCounts } from '../stop/types';
 
 export interface Components {
   controlUrl: string;
@@ -22,6 +24,8 @@ export interface Components {
   infraFaults: Settleable[];
   /** Start of the chaos window: link windows and forced redeliveries are timed from here. */
   arm(): void;
+  /** attach mode: the standing proxies' view of the upstream (the stop conditions read it). */
+  upstreamCounts?: () => Promise<UpstreamCounts>;
   /** Stops everything that was started, newest first; never throws. */
   close(): Promise<void>;
 }
@@ -31,6 +35,7 @@ export async function startComponents(
   ctx: ChaosContext,
   status: () => unknown,
   env: NodeJS.ProcessEnv,
+  who?: string,
 ): Promise<Components> {
   const closers: Array<() => Promise<unknown>> = [];
   const close = async () => {
@@ -46,7 +51,8 @@ export async function startComponents(
     const links = scenario.links?.length ? await startLinks(scenario.links, ctx) : undefined;
     if (links) closers.push(() => links.close());
     const common = { seed: scenario.seed, dryRun: scenario.dryRun, budget: ctx.budget, halt: ctx.halt, metrics: ctx.metrics, journal: ctx.journal, logger: ctx.logger };
-    const proxy = scenario.http ? await startProxy({ http: scenario.http, ...common }) : undefined;
+    const attached = scenario.attach ? await attachProxies(scenario, ctx, env, who) : undefined;
+    const proxy = attached ?? (scenario.http ? await startProxy({ http: scenario.http, ...common, armed: { scope: scenario.gate.scope } }) : undefined);
     if (proxy) closers.push(() => proxy.close(2000));
     const relays: RunningRelay[] = [];
     for (const relay of scenario.kafka?.relays ?? []) {
@@ -59,7 +65,7 @@ export async function startComponents(
       : undefined;
     if (redeliver) closers.push(() => redeliver.close());
     const arm = () => (links?.arm(), redeliver?.arm());
-    return { controlUrl: control.url, proxy, relays, links, infraFaults: redeliver ? [redeliver] : [], arm, close };
+    return { controlUrl: control.url, proxy, relays, links, infraFaults: redeliver ? [redeliver] : [], arm, close, upstreamCounts: attached?.upstreamCounts };
   } catch (err) {
     await close();
     throw err;

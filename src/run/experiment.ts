@@ -1,5 +1,6 @@
 // The experiment state machine: baseline → chaos → settle → verify → done | aborted.
 import { UnreachableError } from '../errors';
+import { openRunGuard, type RunGuard } from '../gate/run-guard';
 import type { Logger } from '../log';
 import { createProbes, type Probe } from '../probes';
 import { takeSnapshot } from '../reconcile/snapshot';
@@ -62,10 +63,12 @@ export async function runExperiment(scenario: Scenario, o: RunOptions): Promise<
   let sampler: TimelineSampler | undefined;
   const progress = createProgress(o.pretty, ctx.journal.tally);
   let ticker: NodeJS.Timeout | undefined;
+  let guard: RunGuard | undefined;
   try {
+    guard = openRunGuard(scenario, ctx, env); // production: refuses (exit 2) before anything starts
     const pending = () => (components?.proxy?.pending() ?? 0) + (components?.relays ?? []).reduce((s, r) => s + r.pending(), 0);
     const status = () => ({ scenario: scenario.name, phase, runDir, halted: ctx.halt.halted, pending: pending(), counts: ctx.journal.tally.totals() });
-    components = await startComponents(scenario, ctx, status, env);
+    components = await startComponents(scenario, ctx, status, env, guard.who);
     o.onReady?.({ proxyUrl: components.proxy?.url, controlUrl: components.controlUrl, runDir });
     o.logger.info('started', { runDir, proxy: components.proxy?.url, control: components.controlUrl });
     if (scenario.health) await waitForHealthy(scenario.health.url, scenario.health.timeout);
@@ -80,6 +83,7 @@ export async function runExperiment(scenario: Scenario, o: RunOptions): Promise<
 
     phase = 'chaos';
     setRunPhase(ctx.metrics, 'chaos');
+    guard.startWatching(components.upstreamCounts);
     const windowEnd = Date.now() + scenario.duration;
     components.arm();
     const load = startLoad(scenario, components.proxy?.url, stop.signal, o.logger);
@@ -88,6 +92,7 @@ export async function runExperiment(scenario: Scenario, o: RunOptions): Promise<
 
     phase = 'settle';
     setRunPhase(ctx.metrics, 'settle');
+    await guard.stopWatching();
     const settleDeadline = Date.now() + scenario.settle;
     components.proxy?.stopInjecting();
     components.relays.forEach((r) => r.stopInjecting());
@@ -110,6 +115,7 @@ export async function runExperiment(scenario: Scenario, o: RunOptions): Promise<
     await components.close();
     const redeliveries = components.relays.reduce((s, r) => s + r.stats().redeliveries, 0);
     components = undefined;
+    guard.end(abortReason);
     await ctx.journal.close();
     const verdict = await buildVerdict({
       scenario, startedAt: new Date(startedMs).toISOString(), endedAt: new Date().toISOString(),
@@ -123,6 +129,7 @@ export async function runExperiment(scenario: Scenario, o: RunOptions): Promise<
     clearInterval(ticker);
     progress.done();
     o.signal?.removeEventListener('abort', onSignal);
+    await guard?.stopWatching();
     await sampler?.stop();
     await components?.close();
     await Promise.all(probes.map((p) => p.close().catch(() => undefined)));

@@ -6,11 +6,14 @@ import { kafkaSection } from './schema-kafka';
 import { checkLinks, linksSection } from './schema-links';
 import { loadSection } from './schema-load';
 import { invariant, probe } from './schema-probes';
+import { gate } from './schema-gate';
+import { attachSection } from './schema-attach';
 import { checkExpression } from '../reconcile/expressions';
 
 export const budget = z.strictObject({
   total: z.number().int().min(0).optional().describe('at most this many copies in the whole run'),
   perSecond: z.number().positive().optional().describe('at most this many copies per second'),
+  inFlight: z.number().int().min(1).optional().describe('at most this many HTTP copies on the wire at once'),
 });
 
 export const control = z.strictObject({
@@ -20,11 +23,6 @@ export const control = z.strictObject({
 
 export const report = z.strictObject({
   grafanaUrl: z.url({ protocol: /^https?$/ }).optional().describe("Grafana's base URL: the HTML report links the doubletap experiment dashboard over the run's time range"),
-});
-
-/** Reserved for gated production runs; today only the environment is recorded and checked. */
-export const gate = z.strictObject({
-  environment: z.enum(['staging', 'production']).default('staging'),
 });
 
 export const scenarioSchema = z
@@ -38,11 +36,12 @@ export const scenarioSchema = z
     dryRun: z.boolean().default(false).describe('log every decision, send no copy'),
     budget: budget.default({}),
     control: control.default({ listen: '127.0.0.1:0' }),
-    gate: gate.default({ environment: 'staging' }),
+    gate: gate.default({ environment: 'staging', stop: { interval: 5000, unreadable: 3, conditions: [] } }),
     report: report.default({}),
     health: z.strictObject({ url: z.url(), timeout: duration.default(30_000) }).optional().describe('wait for this URL to answer 2xx before the baseline'),
     timeline: z.strictObject({ interval: duration.default(1000) }).default({ interval: 1000 }),
     http: httpSection.optional(),
+    attach: attachSection.optional().describe('arm standing proxies (doubletap proxy --standing) with the http rules instead of starting a proxy'),
     kafka: kafkaSection.optional(),
     load: loadSection.optional(),
     links: linksSection.optional(),
@@ -72,6 +71,9 @@ export const scenarioSchema = z
         if (problem) ctx.addIssue({ code: 'custom', path: ['invariants', i, field], message: problem });
       }
     });
+    s.gate.stop.conditions.forEach((c, i) => {
+      if ('probe' in c && !(c.probe in s.probes)) ctx.addIssue({ code: 'custom', path: ['gate', 'stop', 'conditions', i, 'probe'], message: `no probe named ${c.probe}` });
+    });
     s.load?.http.forEach((l, i) => {
       if (l.rule && !ruleNames.has(l.rule)) ctx.addIssue({ code: 'custom', path: ['load', 'http', i, 'rule'], message: `no rule named ${l.rule}` });
     });
@@ -85,6 +87,10 @@ export const scenarioSchema = z
     s.kafka?.redeliver?.forEach((r, i) => {
       if (r.at !== undefined && r.at >= s.duration) ctx.addIssue({ code: 'custom', path: ['kafka', 'redeliver', i, 'at'], message: 'must be inside the chaos window' });
     });
+    if (s.attach && !s.http) ctx.addIssue({ code: 'custom', path: ['attach'], message: 'needs an http section (the rules to arm)' });
+    if (s.attach && s.budget.inFlight !== undefined && s.budget.inFlight < s.attach.proxies.length) {
+      ctx.addIssue({ code: 'custom', path: ['budget', 'inFlight'], message: `must be at least the number of attached proxies (${s.attach.proxies.length}): it is split between them` });
+    }
     if (!s.http && !s.kafka) ctx.addIssue({ code: 'custom', path: [], message: 'needs an http or a kafka section (or both)' });
   });
 

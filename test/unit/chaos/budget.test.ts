@@ -50,3 +50,14 @@ describe('HaltSwitch', () => {
     expect(h.halted).to.equal(false);
   });
 });
+
+describe('Budget in flight', () => {
+  it('holds a slot per copy taken with inFlight until release(); other takers ignore it', () => {
+    const b = new Budget({ total: 10, inFlight: 2 });
+    expect([b.tryTake(true), b.tryTake(true), b.tryTake(true)]).to.deep.equal(['ok', 'ok', 'in-flight']);
+    expect(b.tryTake()).to.equal('ok'); // the relay's copies do not hold slots
+    b.release();
+    expect(b.tryTake(true)).to.equal('ok');
+    expect(b.used).to.equal(4);
+  });
+});

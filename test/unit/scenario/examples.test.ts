@@ -15,6 +15,7 @@ const ENV: NodeJS.ProcessEnv = {
   ORDERS_DATABASE_URL: 'postgres://readonly@127.0.0.1:5432/orders',
   TEST_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
   DOUBLETAP_TOKEN: 'test-token',
+  DOUBLETAP_APPROVAL: 'approval-token',
 };
 
 const load = (file: string, env: NodeJS.ProcessEnv = ENV): Scenario => loadScenario(join(DIR, file), env);
@@ -87,8 +88,11 @@ describe('scenarios/ examples', () => {
   it('production-gated: production gate, tiny fractions, budgets, only keyed requests, replay only', () => {
     const s = load('production-gated.yaml');
     expect(s.gate.environment).to.equal('production');
-    expect(s.budget).to.deep.equal({ total: 200, perSecond: 0.5 });
+    expect(s.budget).to.deep.equal({ total: 200, perSecond: 0.5, inFlight: 4 });
     expect(s.control.token).to.equal('env:DOUBLETAP_TOKEN');
+    expect(s.gate.stop.conditions.map((c) => c.name)).to.deep.equal(['checkout-error-rate', 'checkout-p99-latency', 'upstream-5xx']);
+    expect(s.gate.approval?.token).to.equal('env:DOUBLETAP_APPROVAL');
+    expect(s.attach?.proxies).to.have.length(3);
     expect(s.dryRun).to.equal(false);
     expect(s.load).to.equal(undefined);
     for (const rule of s.http!.rules) {
