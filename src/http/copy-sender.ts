@@ -23,6 +23,8 @@ export function sendCopy(upstream: Upstream, spec: CopySpec, timeoutMs: number):
   const headers = { ...spec.headers };
   // The body may have changed (key-reuse): frame it ourselves.
   delete headers['transfer-encoding'];
+  // A Trailer header announces fields after a chunked body; with Content-Length Node refuses it.
+  delete headers.trailer;
   headers['content-length'] = String(spec.body.length);
   const started = performance.now();
   const request = (upstream.secure ? https : http).request({

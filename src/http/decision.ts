@@ -56,6 +56,8 @@ export class Decider {
     if (rule.rule.fraction === 0) return ex;
     const armed = d.arming ?? d;
     if (!inScope(req.headers, armed.scope)) return this.notDuplicated(ex, 'out-of-scope');
+    // Two identity lines name two operations at once: whatever we did with the copy would be a guess.
+    if (Array.isArray(raw)) return this.notDuplicated(ex, 'ambiguous-key');
     if (key !== undefined && this.seenKeys(rule.name).seenBefore(key)) return this.notDuplicated(ex, 'client-retry');
     if (!this.injecting) return this.notDuplicated(ex, 'settling');
     const plan = decide(armed.seed, rule.rule, identity);

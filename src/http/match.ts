@@ -1,30 +1,78 @@
-// Rule matching, compiled once: a method set, a precompiled path regex and an optional header name.
-// The per-request path only does a Set lookup, one regex test and a property read.
+// Rule matching, compiled once: a method set, a path matcher and an optional header name.
+// The per-request path only does a Set lookup, one path match and a property read.
 import type { HttpRule } from '../scenario/schema-http';
+
+export interface PathMatcher {
+  test(path: string): boolean;
+}
 
 export interface CompiledRule {
   readonly rule: HttpRule;
   readonly name: string;
   readonly methods: ReadonlySet<string>;
-  readonly path: RegExp;
+  readonly path: PathMatcher;
   readonly header: string | undefined;
 }
 
-/** `*` matches one path segment, `**` any number of them; everything else is literal. */
-export function globToRegExp(pattern: string): RegExp {
-  let out = '';
+/** One step of a compiled glob. `optslash` is `(/.*)?` and is always followed by its `globstar`. */
+type Token = { k: 'lit'; c: string } | { k: 'star' } | { k: 'globstar' } | { k: 'optslash' };
+
+/**
+ * `*` matches within one path segment, `**` any number of them; everything else is literal.
+ * Matched by simulating all positions at once (Thompson NFA), never by a backtracking regex: a
+ * hostile path costs O(path × pattern), so `/**\/a/**\/b/**` against a 13 KB path cannot stall the
+ * event loop (and every original waiting behind it).
+ */
+export function compileGlob(pattern: string): PathMatcher {
+  if (!pattern.includes('*')) return { test: (p) => p === pattern };
+  if (pattern === '/**') return { test: (p) => p === '' || p.charCodeAt(0) === 47 };
+  const tokens: Token[] = [];
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
     if (c === '/' && pattern.startsWith('/**', i) && (i + 3 === pattern.length || pattern[i + 3] === '/')) {
-      out += '(?:/.*)?';
+      tokens.push({ k: 'optslash' }, { k: 'globstar' });
       i += 2;
     } else if (c === '*' && pattern[i + 1] === '*') {
-      out += '.*';
+      tokens.push({ k: 'globstar' });
       i += 1;
-    } else if (c === '*') out += '[^/]*';
-    else out += c.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+    } else if (c === '*') tokens.push({ k: 'star' });
+    else tokens.push({ k: 'lit', c });
   }
-  return new RegExp(`^${out}$`);
+  return { test: (path) => simulate(tokens, path) };
+}
+
+function simulate(tokens: readonly Token[], s: string): boolean {
+  const m = tokens.length;
+  let cur = new Uint8Array(m + 1);
+  let next = new Uint8Array(m + 1);
+  const add = (set: Uint8Array, i: number): void => {
+    if (set[i]) return;
+    set[i] = 1;
+    if (i === m) return;
+    const t = tokens[i];
+    // Stars match the empty string; an optional `/**` can be skipped whole.
+    if (t.k === 'star' || t.k === 'globstar') add(set, i + 1);
+    else if (t.k === 'optslash') add(set, i + 2);
+  };
+  add(cur, 0);
+  for (let j = 0; j < s.length; j++) {
+    const ch = s[j];
+    next.fill(0);
+    let alive = false;
+    for (let i = 0; i < m; i++) {
+      if (!cur[i]) continue;
+      const t = tokens[i];
+      if (t.k === 'lit') {
+        if (t.c === ch) (add(next, i + 1), (alive = true));
+      } else if (t.k === 'star') {
+        if (ch !== '/') (add(next, i), (alive = true));
+      } else if (t.k === 'globstar') (add(next, i), (alive = true));
+      else if (ch === '/') (add(next, i + 1), (alive = true));
+    }
+    if (!alive) return false;
+    [cur, next] = [next, cur];
+  }
+  return cur[m] === 1;
 }
 
 export function compileRules(rules: readonly HttpRule[]): CompiledRule[] {
@@ -32,7 +80,7 @@ export function compileRules(rules: readonly HttpRule[]): CompiledRule[] {
     rule,
     name: rule.name,
     methods: new Set(rule.match.method),
-    path: globToRegExp(rule.match.path),
+    path: compileGlob(rule.match.path),
     header: rule.match.header,
   }));
 }

@@ -13,6 +13,7 @@ import { Decider } from './decision';
 import { ProxyHandlers } from './handlers';
 import { compileRules, type CompiledRule } from './match';
 import type { Arming, Scope } from '../chaos/arming';
+import { forwardRequestTrailers, forwardResponseTrailers, isWebSocketHandshake, keepEndToEndFields, keepRepeatedHeaders, serveAsOrdinary } from './framing';
 import { createUpstream, type Upstream } from './upstream';
 
 export interface ProxyOptions extends ChaosContext {
@@ -54,13 +55,50 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   const proxy = httpProxy.createProxyServer({});
   const target = targetOf(upstream);
   const web: httpProxy.ServerOptions = { target, agent: upstream.originals, xfwd: true, secure: !o.http.insecure };
+  // Graceful shutdown: while draining, every answer says `Connection: close`, so no client sends its
+  // next request on a socket we are about to close (it would be reset, never forwarded).
+  let draining = false;
+  const kOut = Symbol('doubletap.upstreamRequest');
+  type Req = http.IncomingMessage & { [kOut]?: http.ClientRequest };
+  // Registered before the handlers' listener: a 502 written there must already know it is the last.
+  proxy.on('error', (_err: Error, _req: http.IncomingMessage, res: http.ServerResponse | net.Socket) => {
+    if (draining && 'shouldKeepAlive' in res) res.shouldKeepAlive = false;
+  });
+  proxy.on('proxyReq', (proxyReq: http.ClientRequest, req: Req) => {
+    req[kOut] = proxyReq;
+    // Node keeps only the first 1,000 response header lines by default: forward all of them.
+    proxyReq.maxHeadersCount = 0;
+  });
   const handlers = new ProxyHandlers({
     proxy, rules: o.armed?.rules ?? compileRules(o.http.rules), decider, journal: o.journal, metrics: o.metrics, logger: o.logger,
     upstreamOrigin: upstream.origin, web, selfHandled: { ...web, selfHandleResponse: true },
     ws: { ...web, agent: upstream.upgrades, ws: true },
   });
-  const server = http.createServer({ keepAliveTimeout: 65_000 }, handlers.onRequest);
-  server.on('upgrade', handlers.onUpgrade);
+  // After the handlers' listener (which strips the upstream's Connection header).
+  proxy.on('proxyRes', (proxyRes: http.IncomingMessage, _req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (draining) {
+      proxyRes.headers.connection = 'close';
+      res.shouldKeepAlive = false;
+    }
+    if (proxyRes.headers['transfer-encoding'] !== undefined) forwardResponseTrailers(proxyRes, res);
+  });
+  const server = http.createServer({ keepAliveTimeout: 65_000 }, (req: Req, res) => {
+    if (draining) res.shouldKeepAlive = false;
+    keepRepeatedHeaders(req);
+    keepEndToEndFields(req, o.http.identity.header);
+    if (req.headers['transfer-encoding'] !== undefined) forwardRequestTrailers(req, () => req[kOut]);
+    handlers.onRequest(req, res);
+  });
+  // Every header line is forwarded, or the request is refused whole (431 past maxHeaderSize): Node's
+  // default keeps the first 1,000 lines and silently drops the rest (a key, Authorization, …).
+  server.maxHeadersCount = 0;
+  // A client may half-close after a complete request and still read the answer: without this Node
+  // aborts the request (the upstream runs it, the client never hears back).
+  (server as http.Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
+  server.on('upgrade', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+    if (isWebSocketHandshake(req)) handlers.onUpgrade(req, socket, head);
+    else serveAsOrdinary(server, req, socket, head);
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -89,10 +127,15 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
     stopInjecting: () => decider.stopInjecting(),
     close(deadlineMs = 10_000) {
       closing ??= (async () => {
+        draining = true;
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const deadline = Date.now() + deadlineMs;
-        while (handlers.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        while (handlers.inFlight > 0 && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 20));
+          // A socket whose answer went out before draining began turns idle now: close it while idle.
+          server.closeIdleConnections();
+        }
         server.closeAllConnections();
         for (const socket of handlers.upgraded) socket.destroy();
         await closed;

@@ -68,8 +68,11 @@ export function createUpstream(section: Pick<HttpSection, 'upstream' | 'ca' | 'i
   };
 }
 
-/** Hop-by-hop headers (RFC 9110 §7.6.1) that belong to one connection, never forwarded. */
-const HOP_BY_HOP = ['keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade', 'proxy-authorization'];
+/**
+ * Hop-by-hop request headers (RFC 9110 §7.6.1) that belong to one connection, never forwarded.
+ * `Trailer` is end-to-end (it announces the trailer fields after a chunked body): forwarded.
+ */
+const HOP_BY_HOP = ['keep-alive', 'proxy-connection', 'te', 'upgrade', 'proxy-authorization', 'http2-settings'];
 
 /**
  * Remove hop-by-hop request headers in place, and the ones the client's Connection header names.

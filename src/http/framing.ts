@@ -1,0 +1,101 @@
+// Wire fidelity for originals, applied around the handlers: what Node's HTTP server does by default
+// (merge repeated headers, drop trailers, hand any `Upgrade` offer to the upgrade path) would alter or
+// lose a client's request. Each function here puts back what the client sent, and nothing else.
+import type { ClientRequest, IncomingMessage, Server } from 'node:http';
+import type { Socket } from 'node:net';
+
+/** Framing and routing fields: Node already refuses conflicting copies of these, never make lists. */
+const SINGLE = new Set(['host', 'content-length', 'transfer-encoding']);
+
+/**
+ * Node joins repeated header lines (`k1, k2`) or keeps only the first (Authorization, Content-Type…).
+ * Give every repeated field back as a list so the upstream gets each line the client sent.
+ * Costs one key count per request when nothing repeats.
+ */
+export function keepRepeatedHeaders(req: IncomingMessage): void {
+  if (req.rawHeaders.length >> 1 === Object.keys(req.headers).length) return;
+  const distinct = req.headersDistinct;
+  for (const name of Object.keys(distinct)) {
+    const values = distinct[name];
+    if (values !== undefined && values.length > 1 && !SINGLE.has(name)) req.headers[name] = values;
+  }
+}
+
+/** What a request means, whoever the client says is hop-by-hop: never removed because Connection names it. */
+const END_TO_END = new Set(['content-length', 'transfer-encoding', 'host', 'content-type', 'authorization', 'cookie']);
+
+/**
+ * The hop-by-hop rule removes every field the Connection header names. `Connection: idempotency-key`
+ * would strip the key from the original and its copies while the journal records it: drop such
+ * names from Connection first, so the identity and the request's meaning always reach the upstream.
+ */
+export function keepEndToEndFields(req: IncomingMessage, identityHeader: string): void {
+  const c = req.headers.connection;
+  if (c === undefined || c === 'keep-alive' || c === 'close') return;
+  const kept = c.split(',').filter((t) => {
+    const name = t.trim().toLowerCase();
+    return !END_TO_END.has(name) && name !== identityHeader;
+  });
+  req.headers.connection = kept.join(',');
+}
+
+/** `rawTrailers` ([name, value, name, value…]) as addTrailers() takes them, in order, repeats kept. */
+function trailerPairs(raw: string[]): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i], raw[i + 1]]);
+  return out;
+}
+
+/**
+ * http-proxy pipes a chunked body and ends the upstream request on 'end', dropping the trailer
+ * fields. Register BEFORE proxy.web(): this 'end' listener then runs before the pipe's and adds them.
+ */
+export function forwardRequestTrailers(req: IncomingMessage, upstreamRequest: () => ClientRequest | undefined): void {
+  req.once('end', () => {
+    const out = upstreamRequest();
+    if (out !== undefined && req.rawTrailers.length > 0 && !out.writableEnded) out.addTrailers(trailerPairs(req.rawTrailers));
+  });
+}
+
+/** The same for the upstream's response trailers (registered before http-proxy pipes the response). */
+export function forwardResponseTrailers(proxyRes: IncomingMessage, res: { headersSent: boolean; writableEnded: boolean; addTrailers(t: Array<[string, string]>): void }): void {
+  proxyRes.once('end', () => {
+    // headersSent: the response is being streamed (never the withheld lost-reply answer).
+    if (proxyRes.rawTrailers.length > 0 && res.headersSent && !res.writableEnded) res.addTrailers(trailerPairs(proxyRes.rawTrailers));
+  });
+}
+
+/** Only a real WebSocket handshake (RFC 6455 §4.1) may leave HTTP for the upgrade path. */
+export function isWebSocketHandshake(req: IncomingMessage): boolean {
+  const h = req.headers;
+  return (
+    req.method === 'GET' &&
+    String(h.upgrade).toLowerCase() === 'websocket' &&
+    typeof h['sec-websocket-key'] === 'string' &&
+    h['sec-websocket-version'] !== undefined
+  );
+}
+
+/**
+ * Node gives every request that offers `Connection: upgrade` (an h2c offer from `curl --http2`, a POST
+ * with `Upgrade: websocket`) to the 'upgrade' event with the raw socket, body bytes in `head`. Serve
+ * anything but a WebSocket handshake as the ordinary request it is: rebuild its head without the
+ * Upgrade offer, put it back in front of the unread bytes and hand the socket back to the server.
+ */
+export function serveAsOrdinary(server: Server, req: IncomingMessage, socket: Socket, head: Buffer): void {
+  const lines = [`${req.method} ${req.url} HTTP/${req.httpVersion}`];
+  const raw = req.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i].toLowerCase();
+    if (name === 'upgrade') continue;
+    if (name === 'connection') {
+      const rest = raw[i + 1].split(',').map((t) => t.trim()).filter((t) => t !== '' && t.toLowerCase() !== 'upgrade');
+      if (rest.length > 0) lines.push(`${raw[i]}: ${rest.join(', ')}`);
+      continue;
+    }
+    lines.push(`${raw[i]}: ${raw[i + 1]}`);
+  }
+  // Header values arrive latin1-decoded: encode them back byte for byte.
+  socket.unshift(Buffer.concat([Buffer.from(lines.join('\r\n') + '\r\n\r\n', 'latin1'), head]));
+  server.emit('connection', socket);
+}
