@@ -1,10 +1,12 @@
 // Delay distributions. Every draw comes from the seeded generator handed in; bounds clamp it.
+import { MAX_TIMER_MS } from '../scenario/durations';
 import type { Delay } from '../scenario/schema-common';
 
 export type Random = () => number;
 
-function clamp(value: number, min = 0, max = Infinity): number {
-  return Math.min(Math.max(value, min), max);
+/** An unbounded tail (exponential, lognormal) can draw past what a timer honours: clamp it there too. */
+function clamp(value: number, min = 0, max = MAX_TIMER_MS): number {
+  return Math.min(Math.max(value, min), max, MAX_TIMER_MS);
 }
 
 /** A standard normal draw (Box–Muller), from two uniform draws. */

@@ -13,6 +13,7 @@ import { createLogger } from '../log';
 import { createMetrics } from '../metrics';
 import { parseScenario, readScenarioFile } from '../scenario/load';
 import { onInterrupt } from './interrupt';
+import { exitIfJournalFailed, journalReporting } from '../run/context';
 import type { Scenario } from '../scenario/schema';
 import { startStanding } from '../control/standing';
 import { refuseUngatedProduction } from '../gate/open';
@@ -78,8 +79,8 @@ export async function runProxyCommand(flags: ProxyFlags, logLevel?: string): Pro
   const halt = new HaltSwitch();
   const budget = new Budget(scenario.budget);
   // Resolved before anything listens: a missing env: variable must not leave the proxy running.
-  const token = flags.control && scenario.control.token ? resolveSecret(scenario.control.token, 'control.token') : undefined;
-  const journal = new Journal(flags.journal);
+  const token = flags.control && scenario.control.token !== undefined ? resolveSecret(scenario.control.token, 'control.token') : undefined;
+  const journal = new Journal(flags.journal, journalReporting('--journal', logger, metrics));
   if (flags.standing && !flags.control) throw new ConfigError(['--standing: needs --control HOST:PORT (runs arm the proxy through it)']);
   const standing = flags.standing ? startStanding(halt, journal, metrics, logger, flags.replica, flags.policy) : undefined;
   const proxy = await startProxy({
@@ -112,6 +113,7 @@ export async function runProxyCommand(flags: ProxyFlags, logLevel?: string): Pro
   const totals = journal.tally.totals();
   interrupt.dispose();
   process.stdout.write(`proxy stopped: ${totals.originals} originals, ${totals.copies} copies ${JSON.stringify(totals.outcomes)}\n`);
+  exitIfJournalFailed(journal, flags.journal);
 }
 
 export function registerProxy(program: Command): void {

@@ -9,6 +9,7 @@ import { AbortedError, messageOf } from '../errors';
 import { Journal } from '../journal/writer';
 import { createLogger } from '../log';
 import { createMetrics } from '../metrics';
+import { exitIfJournalFailed, journalReporting } from '../run/context';
 import { startRelay, type RunningRelay } from '../kafka/relay';
 import { relayHealth, relayStatus } from '../kafka/relay-status';
 import { parseScenario, readScenarioFile } from '../scenario/load';
@@ -70,8 +71,8 @@ export async function runRelayCommand(flags: RelayFlags, logLevel?: string): Pro
   const budget = new Budget(scenario.budget);
   // Sync lines: the journal must still account for every produced copy if this process is SIGKILLed.
   // Resolved before anything connects: a missing env: variable must not leave the relays running.
-  const token = flags.control && scenario.control.token ? resolveSecret(scenario.control.token, 'control.token') : undefined;
-  const journal = new Journal(flags.journal, { sync: true });
+  const token = flags.control && scenario.control.token !== undefined ? resolveSecret(scenario.control.token, 'control.token') : undefined;
+  const journal = new Journal(flags.journal, { sync: true, ...journalReporting('--journal', logger, metrics) });
   const relays: RunningRelay[] = [];
   let clean = true;
   const stop = async () => {
@@ -115,6 +116,7 @@ export async function runRelayCommand(flags: RelayFlags, logLevel?: string): Pro
   await control?.close();
   await journal.close();
   for (const [i, r] of kafka.relays.entries()) process.stdout.write(`relay ${r.name}: ${JSON.stringify(relays[i].stats())}\n`);
+  exitIfJournalFailed(journal, flags.journal);
   // kafkajs may still hold a socket to a broker that never answered: leave anyway once done.
   setTimeout(() => process.exit(process.exitCode ?? 0), 2000).unref();
   if (failure) throw new AbortedError(failure);

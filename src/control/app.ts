@@ -5,6 +5,7 @@ import type { HaltSwitch } from '../chaos/halt';
 import { AuthError, ConfigError, DoubletapError, httpStatusFor, messageOf } from '../errors';
 import type { Logger } from '../log';
 import { bearerToken, tokenMatches } from './auth';
+import { browserGuard, ForbiddenError } from './browser-guard';
 
 export interface ControlAppOptions {
   token?: string;
@@ -42,6 +43,7 @@ export function createControlApp(o: ControlAppOptions): express.Express {
   });
 
   app.use(requireToken);
+  app.use(browserGuard(o.token));
   app.use(express.json({ limit: '16kb' }));
 
   app.get('/status', (_req, res) => {
@@ -85,6 +87,7 @@ export function createControlApp(o: ControlAppOptions): express.Express {
     const { status, body } = errorResponse(err);
     if (status >= 500) o.logger.error('control API error', { error: messageOf(err) });
     if (status === 401) res.set('WWW-Authenticate', 'Bearer');
+    if (status === 403) o.logger.warn('control API: refused a request', { method: _req.method, path: _req.path, reason: messageOf(err) });
     res.status(status).json(body);
   });
 
@@ -105,6 +108,7 @@ function reasonFrom(body: unknown): string {
 /** One translation point: DoubletapErrors via httpStatusFor(), body-parser's 4xx kept, the rest 500. */
 export function errorResponse(err: unknown): { status: number; body: { error: string; message: string } } {
   if (err instanceof DoubletapError) return { status: httpStatusFor(err), body: { error: err.code, message: err.message } };
+  if (err instanceof ForbiddenError) return { status: 403, body: { error: 'FORBIDDEN', message: err.message } };
   const parserStatus = (err as { status?: unknown; type?: unknown })?.status;
   if (typeof parserStatus === 'number' && parserStatus >= 400 && parserStatus < 500) {
     const type = (err as { type?: unknown }).type;

@@ -30,7 +30,8 @@ export async function callControl(base: URL, route: string, o: ControlCallOption
   const target = new URL(route.replace(/^\//, ''), base.href.endsWith('/') ? base.href : `${base.href}/`);
   const headers: Record<string, string> = { accept: 'application/json' };
   if (o.token) headers.authorization = `Bearer ${o.token}`;
-  if (o.body !== undefined) headers['content-type'] = 'application/json';
+  // The API refuses a POST that is not declared JSON (what keeps browsers' simple requests out).
+  if (o.body !== undefined || o.method === 'POST') headers['content-type'] = 'application/json';
   let res: Response;
   try {
     res = await fetch(target, {

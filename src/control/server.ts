@@ -8,6 +8,7 @@ import type { Logger } from '../log';
 import { parseHostPort } from '../scenario/durations';
 import { createControlApp } from './app';
 import { isLoopbackHost } from './auth';
+import { MIN_TOKEN_LENGTH } from '../scenario/schema';
 
 export interface ControlOptions {
   /** HOST:PORT, port 0 allowed; default 127.0.0.1:0. */
@@ -39,7 +40,10 @@ export async function startControlServer(o: ControlOptions): Promise<ControlServ
   const listen = o.listen ?? DEFAULT_CONTROL_LISTEN;
   const hp = parseHostPort(listen);
   if (!hp) throw new ConfigError([`control.listen: ${JSON.stringify(listen)} must be HOST:PORT`]);
-  if (o.token !== undefined && o.token.length === 0) throw new ConfigError(['control.token: must not be empty']);
+  // An empty token would let everyone in; a short one can be guessed.
+  if (o.token !== undefined && o.token.length < MIN_TOKEN_LENGTH) {
+    throw new ConfigError([`control.token: must be at least ${MIN_TOKEN_LENGTH} characters (got ${o.token.length})`]);
+  }
   const exposed = !isLoopbackHost(hp.host);
   if (exposed && o.token === undefined) {
     throw new ConfigError([`control.listen: ${listen} is not loopback; set control.token (e.g. env:DOUBLETAP_TOKEN) or listen on 127.0.0.1`]);

@@ -1,5 +1,6 @@
 // key-reuse: the same key with a changed JSON body. A correct service rejects it (422, or 400); a
 // replay of the original's response or a fresh 2xx are both bugs.
+import { updateAtPath } from './json-path';
 import { cloneHeaders, type FaultDriver } from './types';
 
 export interface BodyChange {
@@ -8,24 +9,12 @@ export interface BodyChange {
   set?: unknown;
 }
 
-/** Apply the change at a dot path (a.b.c); intermediate objects are created. Throws on a non-object. */
+/** Apply the change at a dot path (a.b.c); intermediate objects are created. Throws on a non-object
+ * or a path through a prototype (see json-path.ts). */
 export function changeJson(value: unknown, change: BodyChange): unknown {
-  if (value === null || typeof value !== 'object') throw new Error('body is not a JSON object or array');
-  const parts = change.field.split('.');
-  let node = value as Record<string, unknown>;
-  for (const part of parts.slice(0, -1)) {
-    const next = node[part];
-    if (next === undefined) node = node[part] = {} as Record<string, unknown>;
-    else if (next !== null && typeof next === 'object') node = next as Record<string, unknown>;
-    else throw new Error(`${change.field}: ${part} is not an object`);
-  }
-  const last = parts[parts.length - 1];
-  if (change.set !== undefined) node[last] = change.set;
-  else {
-    const add = change.add ?? 1;
-    const current = node[last];
-    node[last] = typeof current === 'number' ? current + add : add;
-  }
+  updateAtPath(value, change.field, (current) =>
+    change.set !== undefined ? change.set : typeof current === 'number' ? current + (change.add ?? 1) : (change.add ?? 1),
+  );
   return value;
 }
 

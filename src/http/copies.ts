@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { ClientRequest } from 'node:http';
 import type { Budget } from '../chaos/budget';
+import type { PendingBytes } from '../chaos/pending-bytes';
 import type { HaltSwitch } from '../chaos/halt';
 import { isNoCopy } from '../faults';
 import type { Journal } from '../journal/writer';
@@ -39,6 +40,8 @@ export interface SchedulerDeps {
   copyTimeoutMs: number;
   identityHeader: string;
   markHeader?: string;
+  /** Bytes of bodies held for pending copies; each finished copy reports in (see chaos/pending-bytes.ts). */
+  pendingBytes?: PendingBytes;
 }
 
 export class CopyScheduler {
@@ -168,6 +171,7 @@ export class CopyScheduler {
 
   private remove(copy: PlannedCopy): void {
     if (!this.live.delete(copy)) return;
+    this.d.pendingBytes?.copyDone(copy.ex);
     this.d.metrics.pendingCopies.dec();
     if (this.live.size === 0) for (const resolve of this.idle.splice(0)) resolve();
   }

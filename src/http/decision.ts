@@ -13,6 +13,7 @@ import { Exchange } from './exchange';
 import { pathOf, type CompiledRule } from './match';
 import { RecentKeys } from '../chaos/recent-keys';
 import type { Arming, Scope } from '../chaos/arming';
+import type { PendingBytes } from '../chaos/pending-bytes';
 
 export interface DecisionDeps {
   seed: number;
@@ -25,6 +26,7 @@ export interface DecisionDeps {
   metrics: Metrics;
   logger: Logger;
   scheduler: CopyScheduler;
+  pendingBytes: PendingBytes;
   /** Only requests carrying scope.header with one of its values are ever duplicated (test tenants). */
   scope?: Scope;
   /** Standing mode: seed, dry-run and scope come from whatever run armed the proxy. */
@@ -79,8 +81,13 @@ export class Decider {
       ex.noBody();
       return ex;
     }
+    // Reserve the body's bytes before keeping any: Content-Length when given, else the cap (shrunk later).
+    const length = req.headers['content-length'];
+    const want = length !== undefined ? Math.min(Number(length) || 0, d.maxBodyBytes) : req.headers['transfer-encoding'] !== undefined ? d.maxBodyBytes : 0;
+    if (!d.pendingBytes.tryHold(ex, want, plan.copyDelaysMs.length)) return this.notDuplicated(ex, 'pending-bytes');
     ex.picked = { fault, driver, delaysMs: plan.copyDelaysMs };
     ex.teeBody(req, d.maxBodyBytes);
+    if (length === undefined && want > 0) ex.bodyReady.then((body) => d.pendingBytes.shrink(ex, body?.length ?? 0)).catch(() => undefined);
     d.scheduler.plan(ex);
     return ex;
   }

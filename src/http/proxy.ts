@@ -4,6 +4,7 @@ import http from 'node:http';
 import net from 'node:net';
 import httpProxy from 'http-proxy';
 import type { ChaosContext } from '../chaos/context';
+import { PendingBytes } from '../chaos/pending-bytes';
 import { ConfigError, messageOf } from '../errors';
 import type { Logger } from '../log';
 import { parseHostPort } from '../scenario/durations';
@@ -44,13 +45,14 @@ function targetOf(up: Upstream): httpProxy.ProxyTargetUrl {
 export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   const upstream = createUpstream(o.http);
   const listen = parseHostPort(o.http.listen) ?? { host: '127.0.0.1', port: 0 };
+  const pendingBytes = new PendingBytes(o.http.maxPendingBytes);
   const scheduler = new CopyScheduler({
-    upstream, halt: o.halt, budget: o.budget, metrics: o.metrics, journal: o.journal, logger: o.logger,
+    upstream, pendingBytes, halt: o.halt, budget: o.budget, metrics: o.metrics, journal: o.journal, logger: o.logger,
     copyTimeoutMs: o.http.copyTimeout, identityHeader: o.http.identity.header, markHeader: o.http.markCopies?.toLowerCase(),
   });
   const decider = new Decider({
     seed: o.seed, dryRun: o.dryRun, identityHeader: o.http.identity.header, maxBodyBytes: o.http.maxBodyBytes,
-    budget: o.budget, halt: o.halt, journal: o.journal, metrics: o.metrics, logger: o.logger, scheduler, ...o.armed,
+    budget: o.budget, halt: o.halt, journal: o.journal, metrics: o.metrics, logger: o.logger, scheduler, pendingBytes, ...o.armed,
   });
   const proxy = httpProxy.createProxyServer({});
   const target = targetOf(upstream);

@@ -1,29 +1,57 @@
 // Append-only journal.jsonl writer. Every entry also feeds the in-memory tally the verdict reads.
-import { closeSync, createWriteStream, mkdirSync, openSync, writeSync, WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, openSync, writeSync, WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
+import { ConfigError, messageOf } from '../errors';
+import { ensureDir } from '../run/run-dir';
 import { Tally } from './tally';
 import type { JournalEntry } from './types';
+
+export interface JournalOptions {
+  /** Each line reaches the kernel before write() returns (survives a SIGKILL). */
+  sync?: boolean;
+  /** Where the file is named in errors (`--journal`, `journal`). */
+  label?: string;
+  /** Called once when the file fails mid-run (disk full, file removed…): log it loudly. */
+  onError?: (err: Error) => void;
+  /** Called for every line that could not be written after a failure (a counter). */
+  onLost?: () => void;
+}
 
 export class Journal {
   readonly tally = new Tally();
   private readonly stream: WriteStream | undefined;
-  /** With `sync`, each line reaches the kernel before write() returns (survives a SIGKILL). */
   private fd: number | undefined;
   private seq = 0;
-  /** A failed journal file (disk full, a directory, no permission): lines stop, the process does not. */
-  private failure: Error | undefined;
+  /** The first write failure, if any: lines stop, the process does not, and the run cannot pass. */
+  private failed: Error | undefined;
+  /** Lines that never reached the file. */
+  lost = 0;
 
-  constructor(file?: string, options: { sync?: boolean } = {}) {
-    if (file) {
-      mkdirSync(dirname(file), { recursive: true });
-      if (options.sync) this.fd = openSync(file, 'a');
-      else {
-        this.stream = createWriteStream(file, { flags: 'a' });
-        // Without a listener a write error is an uncaught 'error' event: it would kill the proxy and
-        // every client request going through it. close() reports it instead.
-        this.stream.on('error', (err) => (this.failure ??= err));
-      }
+  /**
+   * The file is opened here, synchronously: a journal that cannot be written at start (a directory, no
+   * permission, a missing parent) is bad input — exit 2 before anything starts, never a run without one.
+   */
+  constructor(file?: string, private readonly options: JournalOptions = {}) {
+    if (!file) return;
+    ensureDir(dirname(file), options.label ?? 'journal');
+    let fd: number;
+    try {
+      fd = openSync(file, 'a');
+    } catch (err) {
+      throw new ConfigError([`${options.label ?? 'journal'}: cannot write ${file} (${(err as NodeJS.ErrnoException).code ?? messageOf(err)})`]);
     }
+    if (options.sync) this.fd = fd;
+    else {
+      this.stream = createWriteStream('', { fd, flags: 'a' });
+      // Without a listener a write error is an uncaught 'error' event: it would kill the proxy and
+      // every client request going through it.
+      this.stream.on('error', (err) => this.fail(err));
+    }
+  }
+
+  /** The first write failure, or undefined while the journal is whole. */
+  get failure(): Error | undefined {
+    return this.failed;
   }
 
   /** Ids are unique within the process: o-12 for originals, c-12.1 for the first copy of o-12. */
@@ -38,10 +66,31 @@ export class Journal {
     // The tally needs no timestamp; a line is only built when there is a file to write it to.
     this.tally.add(entry as JournalEntry);
     for (const watch of this.watchers) watch(entry);
-    if ((this.fd === undefined && this.stream === undefined) || this.failure !== undefined) return;
+    if (this.fd === undefined && this.stream === undefined) return;
+    if (this.failed !== undefined) return this.loseLine();
     const text = JSON.stringify(entry.ts ? entry : { ts: this.now(), ...entry }) + '\n';
-    if (this.fd !== undefined) writeSync(this.fd, text);
-    else this.stream!.write(text);
+    if (this.stream) return void this.stream.write(text);
+    try {
+      writeSync(this.fd!, text);
+    } catch (err) {
+      this.fail(err as Error);
+      this.loseLine();
+    }
+  }
+
+  private fail(err: Error): void {
+    if (this.failed !== undefined) return;
+    this.failed = err;
+    try {
+      this.options.onError?.(err);
+    } catch {
+      // A reporting problem must not turn a journal failure into a crash of the traffic path.
+    }
+  }
+
+  private loseLine(): void {
+    this.lost += 1;
+    this.options.onLost?.();
   }
 
   private lastMs = 0;
@@ -57,15 +106,15 @@ export class Journal {
     return this.lastIso;
   }
 
+  /** Flushes and closes; never rejects (a failure is in `failure`, for the verdict and the exit code). */
   close(): Promise<void> {
     if (this.fd !== undefined) {
       closeSync(this.fd);
       this.fd = undefined;
     }
-    return new Promise((resolve, reject) => {
-      const done = (): void => (this.failure ? reject(this.failure) : resolve());
-      if (this.stream) this.stream.end(done);
-      else done();
+    return new Promise((resolve) => {
+      if (this.stream && !this.stream.destroyed) this.stream.end(() => resolve());
+      else resolve();
     });
   }
 }

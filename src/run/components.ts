@@ -42,7 +42,7 @@ export async function startComponents(
     for (const c of closers.reverse()) await c().catch((err) => ctx.logger.warn('close failed', { error: String(err) }));
   };
   try {
-    const token = scenario.control.token ? resolveSecret(scenario.control.token, 'control.token', env) : undefined;
+    const token = scenario.control.token !== undefined ? resolveSecret(scenario.control.token, 'control.token', env) : undefined;
     const control = await startControlServer({
       listen: scenario.control.listen, token, halt: ctx.halt, registry: ctx.metrics.registry, status, logger: ctx.logger,
     });

@@ -122,6 +122,12 @@ export async function runExperiment(scenario: Scenario, o: RunOptions): Promise<
       aborted: abortReason, before, after, tally: ctx.journal.tally,
       journalFile: runFile(runDir, 'journal'), kafka: { redeliveries }, dryRun: scenario.dryRun,
     });
+    if (ctx.journal.failure && verdict.status !== 'aborted') {
+      // The books may be fine, but the evidence is not whole: never a pass (nor a fail built on it).
+      const code = (ctx.journal.failure as NodeJS.ErrnoException).code ?? ctx.journal.failure.message;
+      verdict.status = 'inconclusive';
+      verdict.reason = `the journal could not be written (${code}; ${ctx.journal.lost} lines lost): fix the disk and run again${verdict.reason ? `; ${verdict.reason}` : ''}`;
+    }
     writeVerdict(runDir, verdict);
     const reportFile = await renderReport(runDir, { grafanaUrl: scenario.report.grafanaUrl });
     return { verdict, runDir, reportFile, exitCode: verdictExitCode(verdict.status) };

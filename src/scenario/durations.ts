@@ -1,5 +1,8 @@
 // Durations as people write them: 250ms, 30s, 5m, 1h, 1.5s, or a plain number of milliseconds.
 
+/** The longest delay a Node timer honours (2^31-1 ms, about 24.8 days); longer ones fire at once. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const PATTERN = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/;
 

@@ -46,7 +46,13 @@ export function parseYaml(text: string, source = 'scenario', env: NodeJS.Process
   if (doc.errors.length > 0) {
     throw new ConfigError(doc.errors.map((e) => `${source}: YAML ${e.message.split('\n')[0]}`));
   }
-  const data = doc.toJS();
+  let data: unknown;
+  try {
+    // toJS() refuses an alias bomb (yaml's maxAliasCount) by throwing: that is bad input, exit 2.
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    throw new ConfigError([`${source}: YAML ${messageOf(err).split('\n')[0]}`]);
+  }
   if (!data || typeof data !== 'object' || Array.isArray(data)) throw new ConfigError([`${source}: must be a YAML mapping`]);
   return interpolate(data, env) as Record<string, unknown>;
 }

@@ -1,6 +1,7 @@
 // Building blocks shared by every part of the scenario schema.
 import { z } from 'zod';
-import { parseDuration, parseHostPort, parseRate } from './durations';
+import { MAX_TIMER_MS, parseDuration, parseHostPort, parseRate } from './durations';
+import { isReservedName, RESERVED_MESSAGE } from './reserved-names';
 
 /** `250ms`, `30s`, `5m` or a number of milliseconds → milliseconds. */
 export const duration = z
@@ -10,6 +11,11 @@ export const duration = z
     const ms = parseDuration(v);
     if (ms === undefined) {
       ctx.addIssue({ code: 'custom', message: `must be a duration like 250ms, 30s or 5m (got ${JSON.stringify(v)})` });
+      return z.NEVER;
+    }
+    // Node timers fire after 1 ms for anything above 2^31-1 ms: a 600h window would end at once.
+    if (ms > MAX_TIMER_MS) {
+      ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_TIMER_MS} ms (about 24.8 days; got ${JSON.stringify(v)})` });
       return z.NEVER;
     }
     return ms;
@@ -40,7 +46,8 @@ export const fraction = z
 
 export const name = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9_.-]*$/i, { message: 'must be letters, digits, - _ . (no spaces)' });
+  .regex(/^[a-z0-9][a-z0-9_.-]*$/i, { message: 'must be letters, digits, - _ . (no spaces)' })
+  .refine((n) => !isReservedName(n), { message: RESERVED_MESSAGE });
 
 /** `env:NAME` reads a secret from the environment at run time; it is never written anywhere. */
 export const secretRef = z
@@ -48,18 +55,22 @@ export const secretRef = z
   .describe('a literal value, or env:NAME to read it from the environment');
 
 /** How long a copy waits before it is sent. Bounds clamp every draw. */
-export const delay = z.discriminatedUnion('dist', [
-  z.strictObject({ dist: z.literal('fixed'), value: duration.default(0) }),
-  z.strictObject({ dist: z.literal('uniform'), min: duration, max: duration }),
-  z.strictObject({ dist: z.literal('exponential'), mean: duration, min: duration.default(0), max: duration.optional() }),
-  z.strictObject({
-    dist: z.literal('lognormal'),
-    median: duration,
-    sigma: z.number().positive().default(1),
-    min: duration.default(0),
-    max: duration.optional(),
-  }),
-]);
+export const delay = z
+  .discriminatedUnion('dist', [
+    z.strictObject({ dist: z.literal('fixed'), value: duration.default(0) }),
+    z.strictObject({ dist: z.literal('uniform'), min: duration, max: duration }),
+    z.strictObject({ dist: z.literal('exponential'), mean: duration, min: duration.default(0), max: duration.optional() }),
+    z.strictObject({
+      dist: z.literal('lognormal'),
+      median: duration,
+      sigma: z.number().positive().default(1),
+      min: duration.default(0),
+      max: duration.optional(),
+    }),
+  ])
+  .superRefine((d, ctx) => {
+    if ('min' in d && d.max !== undefined && d.min > d.max) ctx.addIssue({ code: 'custom', path: ['min'], message: `must be at most max (${d.min} ms > ${d.max} ms)` });
+  });
 export type Delay = z.output<typeof delay>;
 
 export const identity = z.strictObject({

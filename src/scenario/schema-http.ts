@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { delay, duration, fraction, hostPort, identity, name } from './schema-common';
 import { onStoreDown } from './schema-links';
+import { reservedSegment } from './reserved-names';
 
 export const WRITE_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
@@ -31,7 +32,12 @@ export const httpFault = z.discriminatedUnion('kind', [
     kind: z.literal('key-reuse'),
     weight,
     change: z.strictObject({
-      field: z.string().min(1).describe('dot path of a JSON body field to change'),
+      field: z
+        .string()
+        .min(1)
+        .refine((f) => f.split('.').every((part) => part.length > 0), { message: 'must be a dot path like amount_cents or item.qty (no empty segment)' })
+        .refine((f) => reservedSegment(f) === undefined, { message: 'must not go through __proto__, constructor, prototype or another Object.prototype name' })
+        .describe('dot path of a JSON body field to change'),
       add: z.number().optional(),
       set: z.unknown().optional(),
     }),
@@ -75,6 +81,12 @@ export const httpSection = z.strictObject({
   markCopies: z.string().optional().describe('header added to copies (off by default: a service could hide its bugs)'),
   copyTimeout: duration.default(10_000),
   maxBodyBytes: z.number().int().positive().default(1024 * 1024).describe('bodies above this are forwarded, not duplicated'),
+  maxPendingBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024 * 1024)
+    .describe('request bodies held for pending copies, in bytes, at most; past it picked requests are not duplicated (reason pending-bytes)'),
   rules: z.array(httpRule).min(1, { message: 'needs at least one rule' }),
 });
 export type HttpSection = z.output<typeof httpSection>;

@@ -13,6 +13,7 @@ export const retryPolicy = z.strictObject({
   on: z.array(retryOn).default(['5xx', 'timeout', 'reset', '409']),
   backoff: z
     .strictObject({ base: duration.default(100), max: duration.default(2000), jitter: z.enum(['full', 'none']).default('full') })
+    .refine((b) => b.base <= b.max, { message: 'base must be at most max', path: ['base'] })
     .default({ base: 100, max: 2000, jitter: 'full' }),
   timeout: duration.default(5000),
 });

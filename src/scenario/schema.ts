@@ -9,6 +9,13 @@ import { invariant, probe } from './schema-probes';
 import { gate } from './schema-gate';
 import { attachSection } from './schema-attach';
 import { checkExpression } from '../reconcile/expressions';
+import { isReservedName, RESERVED_MESSAGE } from './reserved-names';
+
+/** Shortest token accepted: a short or empty one is as good as none. */
+export const MIN_TOKEN_LENGTH = 12;
+
+/** Probe names become keys of snapshots and the verdict: never an Object.prototype name. */
+const probeName = z.string().min(1).refine((n) => !isReservedName(n), { message: RESERVED_MESSAGE });
 
 export const budget = z.strictObject({
   total: z.number().int().min(0).optional().describe('at most this many copies in the whole run'),
@@ -18,7 +25,10 @@ export const budget = z.strictObject({
 
 export const control = z.strictObject({
   listen: hostPort.default('127.0.0.1:0'),
-  token: secretRef.optional().describe('bearer token for POSTs; required off loopback (use env:NAME)'),
+  token: secretRef
+    .refine((t) => t.startsWith('env:') || t.length >= MIN_TOKEN_LENGTH, { message: `must be at least ${MIN_TOKEN_LENGTH} characters (an empty or short token is no protection), or env:NAME` })
+    .optional()
+    .describe(`bearer token for POSTs; required off loopback (use env:NAME); at least ${MIN_TOKEN_LENGTH} characters`),
 });
 
 export const report = z.strictObject({
@@ -39,7 +49,12 @@ export const scenarioSchema = z
     gate: gate.default({ environment: 'staging', stop: { interval: 5000, unreadable: 3, conditions: [] } }),
     report: report.default({}),
     health: z.strictObject({ url: z.url(), timeout: duration.default(30_000) }).optional().describe('wait for this URL to answer 2xx before the baseline'),
-    timeline: z.strictObject({ interval: duration.default(1000) }).default({ interval: 1000 }),
+    timeline: z
+      .strictObject({
+        // Each tick reads every probe: 0 would read them in a tight loop (1,233 reads in 3 s).
+        interval: duration.refine((ms) => ms >= 100, { message: 'must be at least 100ms (every tick reads every probe)' }).default(1000),
+      })
+      .default({ interval: 1000 }),
     http: httpSection.optional(),
     attach: attachSection.optional().describe('arm standing proxies (doubletap proxy --standing) with the http rules instead of starting a proxy'),
     kafka: kafkaSection.optional(),
@@ -49,7 +64,7 @@ export const scenarioSchema = z
       .array(z.enum(['re-executed', 'wrong-replay', 'error', 'conflict']))
       .default(['re-executed', 'wrong-replay'])
       .describe('copy outcomes that fail the run even when every invariant holds (the books cannot see a wrong replay); [] turns it off'),
-    probes: z.record(z.string(), probe).default({}),
+    probes: z.record(probeName, probe).default({}),
     invariants: z.array(invariant).default([]),
   })
   .superRefine((s, ctx) => {
@@ -63,7 +78,7 @@ export const scenarioSchema = z
       ruleNames.add(r.name);
     });
     s.invariants.forEach((inv, i) => {
-      if (!(inv.probe in s.probes)) ctx.addIssue({ code: 'custom', path: ['invariants', i, 'probe'], message: `no probe named ${inv.probe}` });
+      if (!Object.hasOwn(s.probes, inv.probe)) ctx.addIssue({ code: 'custom', path: ['invariants', i, 'probe'], message: `no probe named ${inv.probe}` });
       // Expressions name rules/relays: check them here so a typo is a config error, not a run-time 0.
       for (const field of ['grows_by', 'grows_at_least', 'grows_at_most'] as const) {
         const text = inv[field];

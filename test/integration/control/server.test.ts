@@ -105,9 +105,9 @@ describe('control API (real server)', () => {
     const t1 = await m1.text();
     expect(t1).to.match(/^doubletap_halted 0$/m);
     expect(t1).to.match(/^doubletap_http_requests_total\{rule="create-order",method="POST"\} 7$/m);
-    await fetch(`${url}/halt`, { method: 'POST' });
+    await fetch(`${url}/halt`, { method: 'POST', headers: { 'content-type': 'application/json' } });
     expect(await (await fetch(`${url}/metrics`)).text()).to.match(/^doubletap_halted 1$/m);
-    const r = await fetch(`${url}/resume`, { method: 'POST' });
+    const r = await fetch(`${url}/resume`, { method: 'POST', headers: { 'content-type': 'application/json' } });
     expect(await r.json()).to.deep.equal({ halted: false });
     expect(halt.halted).to.equal(false);
     expect(await (await fetch(`${url}/metrics`)).text()).to.match(/^doubletap_halted 0$/m);
@@ -125,7 +125,7 @@ describe('control API (real server)', () => {
     }
     expect(halt.halted).to.equal(false);
     expect((await fetch(`${url}/status`)).status).to.equal(200);
-    const ok = await fetch(`${url}/halt`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
+    const ok = await fetch(`${url}/halt`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' } });
     expect(ok.status).to.equal(200);
     expect(halt.halted).to.equal(true);
     expect((await fetch(`${url}/resume`, { method: 'POST' })).status).to.equal(401);

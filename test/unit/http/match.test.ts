@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import seedrandom from 'seedrandom';
 import { compileRules, compileGlob, matchRule, methodLabel } from '../../../src/http/match';
 import { RecentKeys } from '../../../src/chaos/recent-keys';
 import { httpRule } from '../../../src/scenario/schema-http';
@@ -13,6 +14,38 @@ describe('rule matching', () => {
     expect(compileGlob('/orders/**').test('/orders/1/items')).to.equal(true);
     expect(compileGlob('/**').test('/')).to.equal(true);
     expect(compileGlob('/a.b').test('/aXb')).to.equal(false);
+  });
+
+  it('linear time: a hostile 13 KB path against /**/orders/**/items/**/pay answers in milliseconds (issue 15 #8)', () => {
+    const glob = compileGlob('/**/orders/**/items/**/pay');
+    const path = '/orders/items'.repeat(1000) + '/x';
+    const t0 = performance.now();
+    expect(glob.test(path)).to.equal(false);
+    expect(glob.test(path.slice(0, -2) + '/pay')).to.equal(true);
+    // The backtracking regex took 2.6 s here; the NFA takes a few ms even on a loaded machine.
+    expect(performance.now() - t0).to.be.below(250);
+  });
+
+  it('same answers as the glob semantics on random patterns and paths (seeded)', () => {
+    const rng = seedrandom('glob');
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)];
+    // The reference: the old regex translation, fine for short inputs.
+    const reference = (pattern: string): RegExp => {
+      let out = '';
+      for (let i = 0; i < pattern.length; i++) {
+        const c = pattern[i];
+        if (c === '/' && pattern.startsWith('/**', i) && (i + 3 === pattern.length || pattern[i + 3] === '/')) (out += '(?:/.*)?'), (i += 2);
+        else if (c === '*' && pattern[i + 1] === '*') (out += '.*'), (i += 1);
+        else if (c === '*') out += '[^/]*';
+        else out += c.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+      }
+      return new RegExp(`^${out}$`);
+    };
+    for (let n = 0; n < 3000; n++) {
+      const pattern = Array.from({ length: 1 + Math.floor(rng() * 6) }, () => pick(['/', 'a', 'b', '*', '**', '/**', '.'])).join('');
+      const path = Array.from({ length: Math.floor(rng() * 10) }, () => pick(['/', 'a', 'b', '.'])).join('');
+      expect(compileGlob(pattern).test(path), `${pattern} vs ${path}`).to.equal(reference(pattern).test(path));
+    }
   });
 
   it('first matching rule wins; method, path (query ignored) and header presence', () => {
