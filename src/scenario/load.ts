@@ -18,6 +18,8 @@ function issueLines(error: z.ZodError): string[] {
   return error.issues.map((issue) => {
     const where = formatPath(issue.path) || '(top level)';
     let message = issue.message;
+    // A refused record key (a probe named `constructor`): say why, not zod's "Invalid key in record".
+    if (issue.code === 'invalid_key' && issue.issues.length > 0) message = issue.issues[0].message;
     if (issue.code === 'unrecognized_keys') message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
     // zod's stock wording reads like a stack trace; say it the way the scenario reference does.
     if (issue.code === 'too_big' && message.startsWith('Too big')) message = `must be at most ${issue.maximum}`;
@@ -54,7 +56,19 @@ export function parseYaml(text: string, source = 'scenario', env: NodeJS.Process
     throw new ConfigError([`${source}: YAML ${messageOf(err).split('\n')[0]}`]);
   }
   if (!data || typeof data !== 'object' || Array.isArray(data)) throw new ConfigError([`${source}: must be a YAML mapping`]);
+  const proto = protoKeys(data, '');
+  if (proto.length > 0) throw new ConfigError(proto.map((at) => `${at}: __proto__ is a reserved key`));
   return interpolate(data, env) as Record<string, unknown>;
+}
+
+/** Paths of every `__proto__` key: zod drops them silently, and they must never reach an object. */
+function protoKeys(value: unknown, at: string): string[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => protoKeys(v, `${at}[${i}]`));
+  if (!value || typeof value !== 'object') return [];
+  return Object.keys(value).flatMap((k) => {
+    const path = at ? `${at}.${k}` : k;
+    return k === '__proto__' ? [path] : protoKeys((value as Record<string, unknown>)[k], path);
+  });
 }
 
 export function parseScenarioText(text: string, source = 'scenario'): Scenario {
