@@ -47,6 +47,8 @@ export const fraction = z
 export const name = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_.-]*$/i, { message: 'must be letters, digits, - _ . (no spaces)' })
+  // Names end up in file names (runs/<name>-<time>) and metric labels.
+  .max(100, { message: 'must be at most 100 characters' })
   .refine((n) => !isReservedName(n), { message: RESERVED_MESSAGE });
 
 /** `env:NAME` reads a secret from the environment at run time; it is never written anywhere. */

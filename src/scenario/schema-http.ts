@@ -62,7 +62,8 @@ export const httpRule = z.strictObject({
   match: z
     .strictObject({
       method: methodList.default([...WRITE_METHODS]),
-      path: z.string().default('/**').describe('path pattern: * matches one segment, ** any number; query ignored'),
+      // Matching costs O(path × pattern) per request: keep the pattern a pattern, not a payload.
+      path: z.string().max(512, { message: 'must be at most 512 characters' }).default('/**').describe('path pattern: * matches one segment, ** any number; query ignored'),
       header: z.string().transform((h) => h.toLowerCase()).optional().describe('only requests carrying this header'),
     })
     .default({ method: [...WRITE_METHODS], path: '/**' }),
