@@ -27,7 +27,9 @@ export function ensureDir(dir: string, label: string): void {
     try {
       isDir = statSync(at).isDirectory();
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw problem(label, dir, `cannot inspect ${at}`, err);
+      const code = (err as NodeJS.ErrnoException).code;
+      // ENOTDIR: a parent is a file; walking up finds it and says so.
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw problem(label, dir, `cannot inspect ${at}`, err);
     }
     if (isDir === false) throw new ConfigError([`${label}: ${at} is a file, not a directory (for ${dir})`]);
     if (isDir === true) break;
