@@ -4,8 +4,9 @@
 import type { ClientRequest, IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 
-/** Framing and routing fields: Node already refuses conflicting copies of these, never make lists. */
-const SINGLE = new Set(['host', 'content-length', 'transfer-encoding']);
+/** Framing, routing and connection fields: Node refuses conflicting copies of the first three, and
+ * the connection-level ones are read as one comma list (RFC 9110 §5.3 makes the joined form equal). */
+const SINGLE = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'upgrade', 'keep-alive', 'te', 'trailer']);
 
 /**
  * Node joins repeated header lines (`k1, k2`) or keeps only the first (Authorization, Content-Type…).
@@ -31,7 +32,7 @@ const END_TO_END = new Set(['content-length', 'transfer-encoding', 'host', 'cont
  */
 export function keepEndToEndFields(req: IncomingMessage, identityHeader: string): void {
   const c = req.headers.connection;
-  if (c === undefined || c === 'keep-alive' || c === 'close') return;
+  if (typeof c !== 'string' || c === 'keep-alive' || c === 'close') return;
   const kept = c.split(',').filter((t) => {
     const name = t.trim().toLowerCase();
     return !END_TO_END.has(name) && name !== identityHeader;

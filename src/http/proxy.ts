@@ -86,9 +86,14 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   });
   const server = http.createServer({ keepAliveTimeout: 65_000 }, (req: Req, res) => {
     if (draining) res.shouldKeepAlive = false;
-    keepRepeatedHeaders(req);
-    keepEndToEndFields(req, o.http.identity.header);
-    if (req.headers['transfer-encoding'] !== undefined) forwardRequestTrailers(req, () => req[kOut]);
+    try {
+      keepRepeatedHeaders(req);
+      keepEndToEndFields(req, o.http.identity.header);
+      if (req.headers['transfer-encoding'] !== undefined) forwardRequestTrailers(req, () => req[kOut]);
+    } catch (err) {
+      // An exception in a request listener would take the whole proxy down: log it, forward anyway.
+      o.logger.error('framing error (request forwarded as parsed)', { error: messageOf(err) });
+    }
     handlers.onRequest(req, res);
   });
   // Every header line is forwarded, or the request is refused whole (431 past maxHeaderSize): Node's

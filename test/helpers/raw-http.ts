@@ -51,7 +51,7 @@ export interface RawResponse {
   /** Lower-cased header name → values. */
   headers: Map<string, string[]>;
   body: string;
-  /** True when the server closed the connection after this response. */
+  /** True when the server had closed the connection when this response was read (see waitFor). */
   closed: boolean;
 }
 
@@ -106,7 +106,6 @@ export class RawConnection {
       const parsed = parseResponse(this.buf);
       if (parsed) {
         this.buf = parsed.rest;
-        if (this.buf.length === 0 && !this.ended) await this.waitFor(() => this.ended || this.buf.length > 0, 200);
         return { ...parsed.res, closed: this.ended };
       }
       if (this.ended) throw new Error(`connection closed with ${this.buf.length} unparsed bytes: ${JSON.stringify(this.buf.toString('latin1').slice(0, 200))}`);

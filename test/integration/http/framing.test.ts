@@ -140,4 +140,14 @@ describe('proxy framing (issue 15: originals lost or altered)', function () {
     }
     expect(h.journal.entries.map((e) => e.key)).to.deep.equal(['k-conn', 'k-conn']);
   });
+
+  it('6c. repeated Connection lines (found by the fuzz suite) never crash the proxy; the request is forwarded once', async () => {
+    await start(1);
+    const c = await connect();
+    c.write(rawRequest('POST', '/orders', ['Connection: keep-alive', 'Connection: x-a', 'X-A: 1', ...jsonLines('k-conn2')], JSON_BODY));
+    expect((await c.response()).status).to.equal(201);
+    await h.proxy.settle(5000);
+    expect(originals().map((r) => up.values(r, 'idempotency-key'))).to.deep.equal([['k-conn2']]);
+    expect(up.values(originals()[0], 'x-a')).to.deep.equal([]); // named in Connection: hop-by-hop
+  });
 });
