@@ -68,8 +68,11 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   });
   proxy.on('proxyReq', (proxyReq: http.ClientRequest, req: Req) => {
     req[kOut] = proxyReq;
-    // Node keeps only the first 1,000 response header lines by default: forward all of them.
-    proxyReq.maxHeadersCount = 0;
+    // Node keeps only the first 1,000 response header lines by default: forward all of them. http-proxy
+    // emits proxyReq on 'socket', after the response parser was set up, so the option comes too late:
+    // lift the parser's limit itself (0 = none; Node's header-size limit still applies).
+    const parser = (proxyReq as http.ClientRequest & { parser?: { maxHeaderPairs: number } }).parser;
+    if (parser) parser.maxHeaderPairs = 0;
   });
   const handlers = new ProxyHandlers({
     proxy, rules: o.armed?.rules ?? compileRules(o.http.rules), decider, journal: o.journal, metrics: o.metrics, logger: o.logger,

@@ -1,6 +1,8 @@
 // Issue 15, defects 1-6: the original must reach the upstream unchanged and exactly once, whatever
 // its framing. Raw sockets on both sides: we write exact bytes and look at every line that arrived.
 import { expect } from 'chai';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { RawConnection, rawRequest, startRecorder, type Recorder } from '../../helpers/raw-http';
 import { startHarness, type Harness, metricValue, sleep } from './harness';
 
@@ -149,5 +151,30 @@ describe('proxy framing (issue 15: originals lost or altered)', function () {
     await h.proxy.settle(5000);
     expect(originals().map((r) => up.values(r, 'idempotency-key'))).to.deep.equal([['k-conn2']]);
     expect(up.values(originals()[0], 'x-a')).to.deep.equal([]); // named in Connection: hop-by-hop
+  });
+
+  it('2b. an upstream answer with 1,100 header lines reaches the client whole', async () => {
+    const big = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        for (let i = 0; i < 1100; i++) res.setHeader(`r${i}`, 'v');
+        res.setHeader('x-last', 'kept');
+        res.end('{"ok":true}');
+      });
+    });
+    await new Promise<void>((r) => big.listen(0, '127.0.0.1', r));
+    try {
+      up = await startRecorder();
+      h = await startHarness({ upstream: `http://127.0.0.1:${(big.address() as AddressInfo).port}`, rules: [{ name: 'orders', fraction: 0 }] });
+      const c = await connect();
+      c.write(rawRequest('POST', '/orders', jsonLines('k-resp'), JSON_BODY));
+      const res = await c.response();
+      expect([...res.headers.keys()].filter((n) => /^r\d+$/.test(n))).to.have.length(1100);
+      expect(res.headers.get('x-last')).to.deep.equal(['kept']);
+      expect(res.body).to.equal('{"ok":true}');
+    } finally {
+      big.closeAllConnections();
+      big.close();
+    }
   });
 });
