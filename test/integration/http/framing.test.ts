@@ -1,6 +1,7 @@
 // Issue 15, defects 1-6: the original must reach the upstream unchanged and exactly once, whatever
 // its framing. Raw sockets on both sides: we write exact bytes and look at every line that arrived.
 import { expect } from 'chai';
+import { execFile } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RawConnection, rawRequest, startRecorder, type Recorder } from '../../helpers/raw-http';
@@ -58,6 +59,17 @@ describe('proxy framing (issue 15: originals lost or altered)', function () {
         expect(up.requests.map((x) => up.values(x, 'idempotency-key')[0])).to.deep.equal(['k-up', 'k-up2']);
       });
     }
+  });
+
+  it('1c. the reported case, with the real curl: `curl --http2 -X POST -d {}` gets the upstream answer', async () => {
+    await start();
+    const out = await new Promise<string>((resolve, reject) => {
+      execFile('curl', ['-sS', '--http2', '-X', 'POST', '-H', 'Idempotency-Key: k-curl', '-H', 'Content-Type: application/json', '-d', '{}', '-w', ' %{http_code}', `${h.proxy.url}/orders`], (err, stdout, stderr) =>
+        err ? reject(new Error(`curl: ${stderr || err.message}`)) : resolve(stdout),
+      );
+    });
+    expect(out).to.equal('{"id":1} 201');
+    expect(up.requests.map((r) => [r.body.toString(), up.values(r, 'idempotency-key')[0]])).to.deep.equal([['{}', 'k-curl']]);
   });
 
   it('2. 1,100 filler headers: every line reaches the upstream, on the original and on its copy', async () => {
