@@ -43,36 +43,41 @@ export function compileGlob(pattern: string): PathMatcher {
 
 function simulate(tokens: readonly Token[], s: string): boolean {
   const m = tokens.length;
-  let cur = new Uint8Array(m + 1);
-  let next = new Uint8Array(m + 1);
-  const add = (set: Uint8Array, i: number): void => {
-    if (set[i]) return;
-    set[i] = 1;
+  // Active positions as short lists, deduplicated by a generation stamp: the work per character is
+  // the number of live positions (a handful), not the pattern length.
+  const mark = new Uint32Array(m + 1);
+  let gen = 1;
+  let cur: number[] = [];
+  let next: number[] = [];
+  const add = (list: number[], i: number): void => {
+    if (mark[i] === gen) return;
+    mark[i] = gen;
+    list.push(i);
     if (i === m) return;
     const t = tokens[i];
     // Stars match the empty string; an optional `/**` can be skipped whole.
-    if (t.k === 'star' || t.k === 'globstar') add(set, i + 1);
-    else if (t.k === 'optslash') add(set, i + 2);
+    if (t.k === 'star' || t.k === 'globstar') add(list, i + 1);
+    else if (t.k === 'optslash') add(list, i + 2);
   };
   add(cur, 0);
   for (let j = 0; j < s.length; j++) {
     const ch = s[j];
-    next.fill(0);
-    let alive = false;
-    for (let i = 0; i < m; i++) {
-      if (!cur[i]) continue;
+    gen++;
+    next.length = 0;
+    for (const i of cur) {
+      if (i === m) continue;
       const t = tokens[i];
       if (t.k === 'lit') {
-        if (t.c === ch) (add(next, i + 1), (alive = true));
+        if (t.c === ch) add(next, i + 1);
       } else if (t.k === 'star') {
-        if (ch !== '/') (add(next, i), (alive = true));
-      } else if (t.k === 'globstar') (add(next, i), (alive = true));
-      else if (ch === '/') (add(next, i + 1), (alive = true));
+        if (ch !== '/') add(next, i);
+      } else if (t.k === 'globstar') add(next, i);
+      else if (ch === '/') add(next, i + 1);
     }
-    if (!alive) return false;
+    if (next.length === 0) return false;
     [cur, next] = [next, cur];
   }
-  return cur[m] === 1;
+  return cur.includes(m);
 }
 
 export function compileRules(rules: readonly HttpRule[]): CompiledRule[] {
