@@ -19,11 +19,12 @@ describe('rule matching', () => {
   it('linear time: a hostile 13 KB path against /**/orders/**/items/**/pay answers in milliseconds (issue 15 #8)', () => {
     const glob = compileGlob('/**/orders/**/items/**/pay');
     const path = '/orders/items'.repeat(1000) + '/x';
+    expect(glob.test(path.slice(0, 200))).to.equal(false); // warm-up (JIT)
     const t0 = performance.now();
     expect(glob.test(path)).to.equal(false);
     expect(glob.test(path.slice(0, -2) + '/pay')).to.equal(true);
-    // The backtracking regex took 2.6 s here; the NFA takes a few ms even on a loaded machine.
-    expect(performance.now() - t0).to.be.below(250);
+    // The backtracking regex took 2.6 s here on a quiet machine; the NFA ~2 ms. Generous: CI is loaded.
+    expect(performance.now() - t0).to.be.below(1000);
   });
 
   it('same answers as the glob semantics on random patterns and paths (seeded)', () => {
