@@ -70,7 +70,7 @@ describe('dashboards: every panel query against a real Prometheus', function () 
       const url = /listening on (http:\/\/\S+)/.exec(p.stdout)![1]!;
       for (let n = 0; n < 10; n++) expect(await post(`${url}/orders`, `fleet-${id}-${i}-${n}`)).to.equal(201);
     }
-    const halt = await fetch(`http://127.0.0.1:${fleetControls[1]}/halt`, { method: 'POST' });
+    const halt = await fetch(`http://127.0.0.1:${fleetControls[1]}/halt`, { method: 'POST', headers: { 'content-type': 'application/json' } });
     expect(halt.status).to.equal(200);
     // Through the halted replica: forwarded, not duplicated (reason halted).
     const halted = /listening on (http:\/\/\S+)/.exec(proxies[1]!.stdout)![1]!;
