@@ -105,7 +105,7 @@ describe('dedup store outage (links + onStoreDown, real Redis)', function () {
       }
       expect(await pingThrough(link)).to.equal('ECONNREFUSED');
       const started = process.hrtime.bigint();
-      expect((await fetch(`${control}/halt`, { method: "POST" })).status).to.equal(200);
+      expect((await fetch(`${control}/halt`, { method: 'POST', headers: { 'content-type': 'application/json' } })).status).to.equal(200);
       const haltMs = Number(process.hrtime.bigint() - started) / 1e6;
       let tries = 0;
       while ((await pingThrough(link)) !== '+PONG') expect(++tries).to.be.below(200);
