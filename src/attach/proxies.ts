@@ -89,10 +89,14 @@ export async function attachProxies(scenario: Scenario, ctx: ChaosContext, env: 
   const collector = setInterval(() => void collect().catch(() => undefined), COLLECT_EVERY_MS);
 
   const pending = () => replicas.reduce((s, r) => s + (r.last?.pending ?? 0), 0);
-  return {
+  const api: AttachedProxies = {
     url: replicas[0]!.last?.proxy ?? '',
     pending,
-    async settle(timeoutMs) {
+    // Standing replicas count from when the run armed them; the counting window is theirs, not ours.
+    openWindow: () => undefined,
+    liveOriginals: () => 0,
+    closeWindow: (timeoutMs: number): Promise<boolean> => api.settle(timeoutMs),
+    async settle(timeoutMs: number): Promise<boolean> {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         await collect().catch(() => undefined);
@@ -122,4 +126,5 @@ export async function attachProxies(scenario: Scenario, ctx: ChaosContext, env: 
       }
     },
   };
+  return api;
 }

@@ -21,3 +21,4 @@ export function faultDriver(kind: HttpFaultKind): FaultDriver {
 
 export { isNoCopy } from './types';
 export type { CopyShape, FaultDriver, NoCopy, OriginalRequest } from './types';
+export type { Answer, Judgement, VerifiedBy } from './answer';

@@ -1,6 +1,8 @@
 // The one small interface every HTTP fault implements. The framework (src/http/) applies fraction,
-// weight, delays, budget and halt; a fault only says when its copies start and how each copy looks.
+// weight, delays, budget and halt; a fault says when its copies start, how each copy looks, and what
+// counts as the right answer to it — so a new fault is one file and one line in faults/index.ts.
 import type { HttpFault, HttpFaultKind } from '../scenario/schema-http';
+import type { Answer, Judgement } from './answer';
 
 export type Headers = Record<string, string | string[] | undefined>;
 
@@ -32,6 +34,12 @@ export interface FaultDriver<K extends HttpFaultKind = HttpFaultKind> {
   readonly clock: 'after-response' | 'from-send' | 'none';
   /** Build one copy; index counts from 0. Never mutates the original. */
   shape(original: OriginalRequest, fault: Extract<HttpFault, { kind: K }>, index: number): CopyShape | NoCopy;
+  /**
+   * What the copy's answer means for this fault. `reference` is the answer the copy is compared with:
+   * the original's, or — when a copy overtook an original that did not succeed — the first copy that
+   * did the operation's one execution. Errors (5xx, no answer) never reach a fault: they are `error`.
+   */
+  judge(copy: Answer, reference: Answer | undefined): Judgement;
 }
 
 export function isNoCopy(x: CopyShape | NoCopy): x is NoCopy {

@@ -8,7 +8,7 @@ import type { PendingBytes } from '../chaos/pending-bytes';
 import type { HaltSwitch } from '../chaos/halt';
 import { isNoCopy } from '../faults';
 import type { Journal } from '../journal/writer';
-import type { Outcome } from '../journal/types';
+import type { Judgement } from '../faults';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import { messageOf } from '../errors';
@@ -44,6 +44,14 @@ export interface SchedulerDeps {
   pendingBytes?: PendingBytes;
 }
 
+const isOk = (a: AttemptResult | undefined): boolean => a?.error === undefined && a?.status !== undefined && a.status >= 200 && a.status < 300;
+
+/** Why copies of this original must not be sent, or undefined when it succeeded. */
+function originalFailure(orig: AttemptResult | undefined): string | undefined {
+  if (orig === undefined || orig.error !== undefined || orig.status === undefined || orig.status >= 500) return 'original-failed';
+  return isOk(orig) ? undefined : 'original-refused';
+}
+
 export class CopyScheduler {
   private readonly live = new Set<PlannedCopy>();
   private idle: Array<() => void> = [];
@@ -69,7 +77,10 @@ export class CopyScheduler {
         ex.responded
           .then((orig) => {
             if (copy.state !== 'waiting') return;
-            if (orig === undefined) this.drop(copy, ex.bodyFailure ?? 'original-failed', true);
+            // A duplicate of a write that did not happen tests nothing, and a correct service would
+            // then execute it: judged re-executed, it would be a false alarm. No copy.
+            const failed = originalFailure(orig);
+            if (failed) this.drop(copy, ex.bodyFailure ?? failed, true);
             else copy.timer = setTimeout(this.fire, delayMs, copy);
           })
           .catch(this.onBug);
@@ -109,7 +120,8 @@ export class CopyScheduler {
     copy.state = 'sending';
     copy.sentMs = performance.now();
     this.d.metrics.copyDelay.observe(copy.delayMs / 1000);
-    const attempt = sendCopy(this.d.upstream, { method: ex.method, url: ex.url, headers: shape.headers, body: shape.body }, this.d.copyTimeoutMs);
+    const spec = { method: ex.method, url: ex.url, headers: shape.headers, body: shape.body, identityPointer: ex.rule.rule.responseId };
+    const attempt = sendCopy(this.d.upstream, spec, this.d.copyTimeoutMs);
     copy.request = attempt.request;
     attempt.done
       .then((result) => ex.responded.then(() => this.finish(copy, result, ex.original)))
@@ -118,21 +130,18 @@ export class CopyScheduler {
 
   private finish(copy: PlannedCopy, result: AttemptResult & { durationMs: number }, original: AttemptResult | undefined): void {
     if (copy.state !== 'sending') return;
-    const kind = copy.ex.picked!.fault.kind;
+    const { ex } = copy;
     this.d.metrics.upstreamDuration.observe({ kind: 'copy' }, result.durationMs / 1000);
-    let outcome = classify(kind, result, original);
-    // A burst copy can overtake the original: then the original got the 409 and this copy did the one
-    // execution the operation is owed. That pair is a conflict, not a second execution — once per
-    // original; a second fresh 2xx in the same group is re-executed. Likewise when the original came
-    // back as a replay (Idempotent-Replayed) of what this copy did: the pair was deduplicated.
-    // Same when the original failed (5xx, reset: e.g. refused while the dedup store was down): a copy
-    // that succeeds afterwards is the operation's first execution, not a second one.
-    const originalFailed = original !== undefined && (original.error !== undefined || (original.status ?? 0) >= 500);
-    if (outcome === 're-executed' && (original?.status === 409 || original?.replayedHeader || originalFailed) && !copy.ex.copyWonRace) {
-      copy.ex.copyWonRace = true;
-      outcome = original?.replayedHeader ? 'replayed' : 'conflict';
+    // A burst copy can overtake its original: the original then gets a 409 (or fails) and the first
+    // copy that succeeds did the operation's one execution. It is judged against nothing (conflict when
+    // the original got the 409, else unverified: only the books can tell) and becomes the reference the
+    // group's later copies are compared with. Never relabelled: a second execution stays re-executed.
+    if (!isOk(original) && isOk(result) && ex.standIn === undefined) {
+      ex.standIn = result;
+      const outcome = original?.status === 409 ? 'conflict' : 'unverified';
+      return this.record(copy, { outcome, ...(outcome === 'conflict' ? { verifiedBy: 'status' as const } : {}) }, result, true);
     }
-    this.record(copy, outcome, result);
+    this.record(copy, classify(ex.picked!.driver, result, ex.standIn ?? original), result);
   }
 
   /** Halted before it was on the wire: never sent, journaled as cancelled. */
@@ -143,10 +152,11 @@ export class CopyScheduler {
       this.d.budget.refund();
       this.updateBudgetGauge();
     }
-    this.record(copy, 'cancelled', undefined);
+    this.record(copy, { outcome: 'cancelled' }, undefined);
   }
 
-  private record(copy: PlannedCopy, outcome: Outcome, result: (AttemptResult & { durationMs: number }) | undefined): void {
+  private record(copy: PlannedCopy, judged: Judgement, result: (AttemptResult & { durationMs: number }) | undefined, firstExecution = false): void {
+    const { outcome, verifiedBy } = judged;
     copy.state = 'done';
     if (copy.sentMs !== undefined) this.d.budget.release(); // its in-flight slot (budget.inFlight)
     this.remove(copy);
@@ -156,17 +166,22 @@ export class CopyScheduler {
     this.d.journal.write({
       kind: 'copy', id: copy.id, of: ex.id, rule: ex.rule.name, fault: kind, method: ex.method, path: ex.path,
       key: outcome === 'cancelled' ? ex.key : copy.key, bodySha256: copy.bodySha256, delayMs: copy.delayMs,
-      status: result?.status, outcome, durationMs: result ? Math.round(result.durationMs * 1000) / 1000 : undefined,
-      error: result?.error,
+      status: result?.status, outcome, verifiedBy, firstExecution: firstExecution || undefined,
+      durationMs: result ? Math.round(result.durationMs * 1000) / 1000 : undefined, error: result?.error,
     });
   }
 
-  /** Not sent and not an attempt: only counted. perOriginal reasons count once per original. */
+  /** Not sent and not an attempt: journaled as a copy line with a `reason` and no outcome (the tally
+   * counts it apart from copies). perOriginal reasons count once per original in the metric. */
   private drop(copy: PlannedCopy, reason: string, perOriginal: boolean): void {
     copy.state = 'done';
     this.remove(copy);
-    if (!perOriginal || copy.ex.firstTime(reason)) this.d.metrics.httpNotDuplicated.inc({ rule: copy.ex.rule.name, reason });
-    this.d.logger.debug('copy not sent', { rule: copy.ex.rule.name, of: copy.ex.id, reason });
+    const { ex } = copy;
+    if (!perOriginal || ex.firstTime(reason)) this.d.metrics.httpNotDuplicated.inc({ rule: ex.rule.name, reason });
+    this.d.journal.write({
+      kind: 'copy', id: copy.id, of: ex.id, rule: ex.rule.name, fault: ex.picked!.fault.kind, method: ex.method, path: ex.path,
+      key: ex.key, delayMs: copy.delayMs, reason,
+    });
   }
 
   private remove(copy: PlannedCopy): void {
@@ -195,7 +210,7 @@ export class CopyScheduler {
       if (copy.state === 'done') continue;
       if (copy.state === 'sending' && copy.request?.socket && !copy.request.socket.connecting) {
         copy.request.destroy();
-        this.record(copy, 'error', { error: 'proxy closed while the copy was in flight', durationMs: performance.now() - copy.sentMs! });
+        this.record(copy, { outcome: 'error' }, { error: 'proxy closed while the copy was in flight', durationMs: performance.now() - copy.sentMs! });
       } else this.cancel(copy);
     }
   }

@@ -1,8 +1,8 @@
 // Sends one copy on the copies' own agent pool with its own overall timeout, and reads its answer into
-// a hash (bodies are never kept). Never touches the original's connection or response.
-import { createHash } from 'node:crypto';
+// a hash and a resource identity (bodies are never kept). Never touches the original's connection or response.
 import http from 'node:http';
 import https from 'node:https';
+import { AnswerReader } from './answer-reader';
 import type { AttemptResult } from './classify';
 import type { Upstream } from './upstream';
 
@@ -12,6 +12,8 @@ export interface CopySpec {
   url: string;
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
+  /** JSON pointer to the resource identity in a success answer (undefined: automatic). */
+  identityPointer?: string;
 }
 
 export interface CopyAttempt {
@@ -50,15 +52,9 @@ export function sendCopy(upstream: Upstream, spec: CopySpec, timeoutMs: number):
     }, timeoutMs);
     request.on('error', (err: NodeJS.ErrnoException) => finish({ error: err.code ?? err.message }));
     request.on('response', (res) => {
-      const hash = createHash('sha256');
-      res.on('data', (chunk: Buffer) => hash.update(chunk));
-      res.on('end', () =>
-        finish({
-          status: res.statusCode,
-          bodySha256: hash.digest('hex'),
-          replayedHeader: String(res.headers['idempotent-replayed']).toLowerCase() === 'true',
-        }),
-      );
+      const reader = new AnswerReader(spec.identityPointer);
+      res.on('data', (chunk: Buffer) => reader.update(chunk));
+      res.on('end', () => finish(reader.finish(res.statusCode, res.headers)));
       res.on('error', (err: NodeJS.ErrnoException) => finish({ status: res.statusCode, error: err.code ?? err.message }));
       res.on('aborted', () => finish({ status: res.statusCode, error: 'response aborted' }));
     });

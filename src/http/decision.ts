@@ -31,6 +31,8 @@ export interface DecisionDeps {
   scope?: Scope;
   /** Standing mode: seed, dry-run and scope come from whatever run armed the proxy. */
   arming?: Arming;
+  /** Start with the counting window closed (a run opens it after the "before" snapshot). */
+  windowClosed?: boolean;
 }
 
 function inScope(headers: IncomingMessage['headers'], scope: Scope | undefined): boolean {
@@ -40,20 +42,66 @@ function inScope(headers: IncomingMessage['headers'], scope: Scope | undefined):
 }
 
 export class Decider {
-  private seq = 0;
+  /** Keyless arrival order, per rule: adding a rule must not shift another rule's picks. */
+  private readonly seq = new Map<string, number>();
   private readonly seen = new Map<string, RecentKeys>();
   private injecting = true;
+  /** Counting window (a run opens it after the "before" snapshot and closes it before the "after"). */
+  private windowOpen: boolean;
+  private live = 0;
+  private idle: Array<() => void> = [];
 
-  constructor(private readonly d: DecisionDeps) {}
+  constructor(private readonly d: DecisionDeps) {
+    this.windowOpen = !d.windowClosed;
+  }
+
+  /** Originals started in the window and not yet journaled. */
+  get liveOriginals(): number {
+    return this.live;
+  }
+
+  openWindow(): void {
+    this.windowOpen = true;
+  }
+
+  /** From now on requests are forwarded but neither picked nor counted; the ones in flight finish. */
+  closeWindow(): void {
+    this.windowOpen = false;
+  }
+
+  /** Resolves true when every original started in the window has been journaled (false on timeout). */
+  drainOriginals(timeoutMs: number): Promise<boolean> {
+    if (this.live === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(this.live === 0), timeoutMs);
+      this.idle.push(() => (clearTimeout(timer), resolve(true)));
+    });
+  }
+
+  /** Called once per exchange when its original line is written. */
+  journaled(ex: Exchange): void {
+    if (!ex.inWindow) return;
+    this.live -= 1;
+    if (this.live === 0) for (const resolve of this.idle.splice(0)) resolve();
+  }
 
   begin(req: IncomingMessage, rule: CompiledRule): Exchange {
     const d = this.d;
     const raw = req.headers[d.identityHeader];
     const key = Array.isArray(raw) ? raw.join(', ') : raw;
     // Without a key the identity is the arrival order: deterministic for the same traffic sequence.
-    const identity = key ?? `#${++this.seq}`;
     const url = req.url ?? '/';
+    if (!this.windowOpen) {
+      // Before the "before" snapshot or after the window: its rows are outside the measured change.
+      const outside = new Exchange(d.journal.nextOriginalId(), rule, req.method ?? 'GET', url, pathOf(url), key, key ?? '');
+      return this.notDuplicated(outside, 'outside-window');
+    }
+    const n = (this.seq.get(rule.name) ?? 0) + 1;
+    this.seq.set(rule.name, n);
+    const identity = key ?? `#${n}`;
     const ex = new Exchange(d.journal.nextOriginalId(), rule, req.method ?? 'GET', url, pathOf(url), key, identity);
+    ex.inWindow = true;
+    this.live += 1;
     // fraction 0 never picks: no retry memory and no generator on the hot path.
     if (rule.rule.fraction === 0) return ex;
     const armed = d.arming ?? d;

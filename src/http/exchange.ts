@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FaultDriver } from '../faults';
 import type { HttpFault } from '../scenario/schema-http';
+import { AnswerReader } from './answer-reader';
 import type { AttemptResult } from './classify';
 import type { CompiledRule } from './match';
 
@@ -30,8 +31,11 @@ export class Exchange {
   bodyFailure: BodyFailure | undefined;
   original: AttemptResult | undefined;
   journaled = false;
-  /** A copy overtook the original and did the operation's one execution (the original got 409). */
-  copyWonRace = false;
+  /** Started inside the counting window: its original counts as an operation. */
+  inWindow = false;
+  /** The answer copies are compared with when the original did not succeed: the first copy that did
+   * the operation's one execution (a burst copy that overtook the original). */
+  standIn: AttemptResult | undefined;
   /** Exchange-level reasons already counted in http_not_duplicated_total (once per original). */
   private counted: Set<string> | undefined;
   // Promises only for the picked few: an unpicked request must not pay for them on the hot path.
@@ -104,16 +108,17 @@ export class Exchange {
   }
 
   /** Hash the original's response as it streams to the client (or to nowhere, for lost-reply). */
-  hashResponse(res: IncomingMessage, onEnd?: (result: AttemptResult) => void): void {
-    const hash = createHash('sha256');
+  hashResponse(res: IncomingMessage, onChunk?: (chunk: Buffer) => void): void {
+    const reader = new AnswerReader(this.rule.rule.responseId);
     let ended = false;
-    res.on('data', (chunk: Buffer) => hash.update(chunk));
+    res.on('data', (chunk: Buffer) => {
+      reader.update(chunk);
+      onChunk?.(chunk);
+    });
     res.on('end', () => {
       ended = true;
       // The original itself can be the replay, when a burst copy overtook it and did the work.
-      const replayedHeader = String(res.headers['idempotent-replayed']).toLowerCase() === 'true';
-      this.respond({ status: res.statusCode, bodySha256: hash.digest('hex'), ...(replayedHeader ? { replayedHeader } : {}) });
-      onEnd?.(this.original!);
+      this.respond(reader.finish(res.statusCode, res.headers));
     });
     res.on('close', () => {
       // The response was cut short: the status is known, the body is not comparable.

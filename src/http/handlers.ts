@@ -31,7 +31,12 @@ export interface HandlerDeps {
   web: Server.ServerOptions;
   selfHandled: Server.ServerOptions;
   ws: Server.ServerOptions;
+  /** Halt releases replies held for lost-reply: after a halt every client gets its real answer. */
+  halt: { readonly halted: boolean };
 }
+
+/** A held lost-reply answer is kept to be released on halt; past this it is only withheld. */
+const HELD_REPLY_BYTES = 1024 * 1024;
 
 export class ProxyHandlers {
   inFlight = 0;
@@ -102,14 +107,41 @@ export class ProxyHandlers {
     if (ex === undefined) return;
     try {
       if (ex.picked === undefined) return this.journalOriginal(ex, { status: proxyRes.statusCode });
-      ex.hashResponse(proxyRes);
-      // .catch after .then: a throw inside the callback must be logged, never an unhandled rejection.
-      if (ex.picked.driver.clock === 'none') ex.responded.then(() => this.withholdReply(ex, res)).catch(this.bug);
-      else ex.responded.then(() => this.journalOriginal(ex, ex.original)).catch(this.bug);
+      if (ex.picked.driver.clock !== 'none') {
+        ex.hashResponse(proxyRes);
+        // .catch after .then: a throw inside the callback must be logged, never an unhandled rejection.
+        ex.responded.then(() => this.journalOriginal(ex, ex.original)).catch(this.bug);
+        return;
+      }
+      if (this.d.halt.halted) return this.release(ex, proxyRes, res, undefined);
+      let size = 0;
+      let kept: Buffer[] | undefined = [];
+      ex.hashResponse(proxyRes, (chunk) => {
+        if (kept === undefined) return;
+        size += chunk.length;
+        if (size > HELD_REPLY_BYTES) kept = undefined;
+        else kept.push(chunk);
+      });
+      ex.responded
+        .then(() => (this.d.halt.halted && kept ? this.release(ex, proxyRes, res, Buffer.concat(kept)) : this.withholdReply(ex, res)))
+        .catch(this.bug);
     } catch (err) {
       this.bug(err);
     }
   };
+
+  /** lost-reply after a halt: the client gets the upstream's real answer (streamed, or the held body). */
+  private release(ex: Exchange, proxyRes: IncomingMessage, res: ServerResponse, body: Buffer | undefined): void {
+    if (res.destroyed || res.headersSent) return;
+    res.writeHead(proxyRes.statusCode ?? 502, proxyRes.headers);
+    if (body !== undefined) {
+      this.journalOriginal(ex, { ...ex.original, status: proxyRes.statusCode });
+      res.end(body);
+      return;
+    }
+    ex.hashResponse(proxyRes, (chunk) => res.write(chunk));
+    ex.responded.then(() => (res.end(), this.journalOriginal(ex, ex.original))).catch(this.bug);
+  }
 
   /** lost-reply: the upstream answered (and committed); the client gets a gateway error or a reset. */
   private withholdReply(ex: Exchange, res: ServerResponse): void {
@@ -159,6 +191,7 @@ export class ProxyHandlers {
   ): void {
     if (ex.journaled) return;
     ex.journaled = true;
+    this.d.decider.journaled(ex);
     try {
       this.d.journal.write({
         kind: 'original', id: ex.id, rule: ex.rule.name, fault: ex.faultKind, method: ex.method, path: ex.path,

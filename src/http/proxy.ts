@@ -21,6 +21,8 @@ export interface ProxyOptions extends ChaosContext {
   http: HttpSection;
   /** Standing mode and test-tenant scope: see Arming and DecisionDeps (the one place they are consulted). */
   armed?: { rules?: CompiledRule[]; arming?: Arming; scope?: Scope };
+  /** Start with the counting window closed (runs open it after the "before" snapshot). */
+  windowClosed?: boolean;
 }
 
 export interface RunningProxy {
@@ -32,6 +34,12 @@ export interface RunningProxy {
   settle(timeoutMs: number): Promise<boolean>;
   /** Plan no new copies (settle); originals keep flowing and planned copies finish. */
   stopInjecting(): void;
+  /** Start counting and picking (after the "before" snapshot). */
+  openWindow(): void;
+  /** Originals started in the window and not yet answered. */
+  liveOriginals(): number;
+  /** Stop counting; resolves when every original and copy started in the window is done (false: timeout). */
+  closeWindow(timeoutMs: number): Promise<boolean>;
   /** Stop accepting, drain in-flight requests up to the deadline, cancel what is left, close pools. */
   close(deadlineMs?: number): Promise<void>;
 }
@@ -52,7 +60,7 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   });
   const decider = new Decider({
     seed: o.seed, dryRun: o.dryRun, identityHeader: o.http.identity.header, maxBodyBytes: o.http.maxBodyBytes,
-    budget: o.budget, halt: o.halt, journal: o.journal, metrics: o.metrics, logger: o.logger, scheduler, pendingBytes, ...o.armed,
+    budget: o.budget, halt: o.halt, journal: o.journal, metrics: o.metrics, logger: o.logger, scheduler, pendingBytes, ...o.armed, windowClosed: o.windowClosed,
   });
   const proxy = httpProxy.createProxyServer({});
   const target = targetOf(upstream);
@@ -77,7 +85,7 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   const handlers = new ProxyHandlers({
     proxy, rules: o.armed?.rules ?? compileRules(o.http.rules), decider, journal: o.journal, metrics: o.metrics, logger: o.logger,
     upstreamOrigin: upstream.origin, web, selfHandled: { ...web, selfHandleResponse: true },
-    ws: { ...web, agent: upstream.upgrades, ws: true },
+    ws: { ...web, agent: upstream.upgrades, ws: true }, halt: o.halt,
   });
   // After the handlers' listener (which strips the upstream's Connection header).
   proxy.on('proxyRes', (proxyRes: http.IncomingMessage, _req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -135,6 +143,14 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
     pending: () => scheduler.pending,
     settle: (timeoutMs) => scheduler.settle(timeoutMs),
     stopInjecting: () => decider.stopInjecting(),
+    openWindow: () => decider.openWindow(),
+    liveOriginals: () => decider.liveOriginals,
+    async closeWindow(timeoutMs) {
+      decider.closeWindow();
+      const deadline = Date.now() + timeoutMs;
+      const originals = await decider.drainOriginals(timeoutMs);
+      return (await scheduler.settle(Math.max(0, deadline - Date.now()))) && originals;
+    },
     close(deadlineMs = 10_000) {
       closing ??= (async () => {
         draining = true;

@@ -1,7 +1,10 @@
 // The journal line (contract): one JSON object per attempt. Never bodies or secrets.
 
-export const OUTCOMES = ['replayed', 'conflict', 'rejected', 're-executed', 'wrong-replay', 'error', 'cancelled'] as const;
+export const OUTCOMES = ['replayed', 'conflict', 'rejected', 're-executed', 'wrong-replay', 'unverified', 'error', 'cancelled'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
+/** Outcomes that decide something on their own; `unverified` needs the books, error/cancelled decide nothing. */
+export const POSITIVE: readonly Outcome[] = ['replayed', 'conflict', 'rejected'];
+export const LEAKING: readonly Outcome[] = ['re-executed', 'wrong-replay'];
 
 /** Audit events of gated and armed runs: who allowed what, and how it ended. */
 export const AUDIT_EVENTS = ['gate', 'arm', 'disarm', 'halt', 'stop', 'end'] as const;
@@ -26,8 +29,13 @@ export interface JournalEntry {
   delayMs?: number;
   status?: number;
   outcome?: Outcome;
+  /** How a verdict-bearing outcome was established: the replay header, the resource identity, the status. */
+  verifiedBy?: 'header' | 'identity' | 'status';
+  /** A copy that did the operation's one execution because its original did not succeed (burst won the race). */
+  firstExecution?: boolean;
   durationMs?: number;
-  /** Why an original was not duplicated (not picked is left out). */
+  /** Why an original was not duplicated (not picked is left out); for a copy line without an outcome,
+   * why the planned copy was not sent (budget, body not JSON, original failed). */
   reason?: string;
   /** What the client got when it differs from the upstream's answer (lost-reply). */
   clientStatus?: number;

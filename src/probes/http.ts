@@ -79,11 +79,17 @@ export function createHttpProbe(name: string, spec: HttpProbe, env: NodeJS.Proce
   return {
     name,
     kind: 'http',
-    async read() {
+    keys: spec.keys,
+    async read(keys) {
+      if (spec.keys && keys === undefined) throw new ProbeError(name, 'a keyed probe is read with the run\'s keys, after settle');
+      // A keyed probe asks for exactly the run's keys: POST {"keys": [...]}.
+      const request: RequestInit = spec.keys
+        ? { method: 'POST', body: JSON.stringify({ keys }), headers: { accept: 'application/json', 'content-type': 'application/json', ...headers } }
+        : { headers: { accept: 'application/json', ...headers } };
       let body: unknown;
       try {
         const res = await withTimeout(
-          fetch(target, { headers: { accept: 'application/json', ...headers }, signal: AbortSignal.timeout(spec.timeout) }),
+          fetch(target, { ...request, signal: AbortSignal.timeout(spec.timeout) }),
           spec.timeout + 500,
           'request',
         );
@@ -97,7 +103,7 @@ export function createHttpProbe(name: string, spec: HttpProbe, env: NodeJS.Proce
       } catch (err) {
         const e = err as Error & { cause?: { code?: string; message?: string } };
         const cause = e.name === 'TimeoutError' ? `timed out after ${spec.timeout}ms` : e.cause?.code ?? e.cause?.message ?? messageOf(e);
-        throw new ProbeError(name, `GET ${where} failed: ${scrub(cause, secrets)}`);
+        throw new ProbeError(name, `${spec.keys ? 'POST' : 'GET'} ${where} failed: ${scrub(cause, secrets)}`);
       }
       const raw = valueAt(body, parts);
       const n = toNumber(raw);

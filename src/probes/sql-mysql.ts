@@ -30,7 +30,7 @@ export function createMysqlRunner(url: URL, timeoutMs: number): SqlRunner {
   }
 
   return {
-    async firstRow(sql, ms) {
+    async firstRow(sql, ms, params) {
       const conn = await pool.getConnection();
       let broken = false;
       try {
@@ -38,7 +38,8 @@ export function createMysqlRunner(url: URL, timeoutMs: number): SqlRunner {
         await conn.query('START TRANSACTION READ ONLY');
         // MySQL's SLEEP() returns 1 instead of failing when max_execution_time hits: the client-side
         // timeout (which closes the connection) is what turns that into an error.
-        const [rows] = await conn.query({ sql, rowsAsArray: true, timeout: ms + 250 });
+        // A keyed probe's keys: mysql2 expands an array bound to `?` into a quoted list (`IN (?)`).
+        const [rows] = await conn.query({ sql, values: params, rowsAsArray: true, timeout: ms + 250 });
         const list = rows as unknown[][];
         return { rows: list.length, values: list[0] ?? [] };
       } catch (err) {

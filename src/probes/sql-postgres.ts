@@ -15,14 +15,15 @@ export function createPostgresRunner(url: string, timeoutMs: number): SqlRunner 
   pool.on('error', () => undefined);
   let closed = false;
   return {
-    async firstRow(sql, ms) {
+    async firstRow(sql, ms, params) {
       const client = await pool.connect();
       let broken = false;
       try {
         await client.query('BEGIN READ ONLY');
         await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(ms))}`);
         // Extended protocol: one statement only, so `…; COMMIT; DELETE …` cannot leave the transaction.
-        const res = await client.query({ text: sql, queryMode: 'extended', rowMode: 'array' } as never);
+        // A keyed probe's keys arrive as one array parameter ($1): pg sends it as text[].
+        const res = await client.query({ text: sql, values: params, queryMode: 'extended', rowMode: 'array' } as never);
         const r = res as unknown as { rows: unknown[][] };
         return { rows: r.rows.length, values: r.rows[0] ?? [] };
       } catch (err) {

@@ -9,7 +9,7 @@ import type { Probe } from './types';
 
 /** Runs `sql` in a read-only transaction with a statement timeout; returns the first row's values. */
 export interface SqlRunner {
-  firstRow(sql: string, timeoutMs: number): Promise<{ rows: number; values: unknown[] }>;
+  firstRow(sql: string, timeoutMs: number, params?: unknown[]): Promise<{ rows: number; values: unknown[] }>;
   close(): Promise<void>;
 }
 
@@ -41,13 +41,17 @@ export function createSqlProbe(name: string, spec: SqlProbe, env: NodeJS.Process
   return {
     name,
     kind: 'sql',
-    async read() {
+    keys: spec.keys,
+    async read(keys) {
       if (!READ_KEYWORDS.has(keyword)) {
         throw new ProbeError(name, `only read queries are allowed (the query starts with ${keyword || 'nothing'})`);
       }
+      if (spec.keys && keys === undefined) throw new ProbeError(name, 'a keyed probe is read with the run\'s keys, after settle');
+      // MySQL cannot bind an empty list (`IN ()`): no keys means no rows for them.
+      if (spec.keys && keys!.length === 0) return 0;
       let result: { rows: number; values: unknown[] };
       try {
-        result = await runner.firstRow(spec.sql, spec.timeout);
+        result = await runner.firstRow(spec.sql, spec.timeout, spec.keys ? [[...keys!]] : undefined);
       } catch (err) {
         throw new ProbeError(name, `cannot read from ${where}: ${scrub(messageOf(err), secrets)}`);
       }

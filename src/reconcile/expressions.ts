@@ -1,5 +1,6 @@
 // Invariant expressions: numbers, + - * /, parentheses and doubletap's counts —
-// ops(name), originals(name), copies(name), copies(name, outcome); name `*` or `all` means every rule.
+// ops(name), picked(name), originals(name), copies(name), copies(name, outcome); name `*` or `all` means
+// every rule.
 // Parsed with jsep into an AST and evaluated here (never eval/Function); anything else is refused.
 import jsep from 'jsep';
 import { OUTCOMES, type Outcome } from '../journal/types';
@@ -11,9 +12,9 @@ export interface CountSource {
   totals(): RuleCounts;
 }
 
-const FUNCTIONS = new Set(['ops', 'originals', 'copies']);
+const FUNCTIONS = new Set(['ops', 'picked', 'originals', 'copies']);
 const ALL = new Set(['*', 'all']);
-const CALL = /\b(ops|originals|copies)\s*\(([^()]*)\)/g;
+const CALL = /\b(ops|picked|originals|copies)\s*\(([^()]*)\)/g;
 
 /** Quotes bare names inside count calls so `ops(create-order)` is not read as a subtraction. */
 export function quoteCallArguments(text: string): string {
@@ -35,7 +36,7 @@ export function parseExpression(text: string): jsep.Expression {
 }
 
 interface Call {
-  fn: 'ops' | 'originals' | 'copies';
+  fn: 'ops' | 'picked' | 'originals' | 'copies';
   name: string;
   outcome?: Outcome;
 }
@@ -69,7 +70,7 @@ function walk(node: jsep.Expression, onCall: (c: Call) => number): number {
     case 'CallExpression': {
       const c = node as jsep.CallExpression;
       const callee = c.callee.type === 'Identifier' ? (c.callee as jsep.Identifier).name : '(expression)';
-      if (!FUNCTIONS.has(callee)) throw new Error(`unknown function ${callee} (use ops, originals or copies)`);
+      if (!FUNCTIONS.has(callee)) throw new Error(`unknown function ${callee} (use ops, picked, originals or copies)`);
       const args = c.arguments.map((a) => (a.type === 'Literal' && typeof (a as jsep.Literal).value === 'string' ? String((a as jsep.Literal).value) : undefined));
       const max = callee === 'copies' ? 2 : 1;
       if (args.length < 1 || args.length > max || args.some((a) => a === undefined)) {
@@ -105,11 +106,26 @@ export function checkExpression(text: string, knownNames: Iterable<string>): str
   }
 }
 
+/** The rule/relay names an expression counts from (`*`/`all` included as written); [] if it does not parse. */
+export function namesIn(text: string): string[] {
+  const names: string[] = [];
+  try {
+    walk(parseExpression(text), (c) => (names.push(c.name), 0));
+  } catch {
+    return [];
+  }
+  return [...new Set(names)];
+}
+
+/** True when `name` is `*` or `all` (every rule and relay). */
+export const isAllName = (name: string): boolean => ALL.has(name);
+
 /** The expression's value from the counts; throws on a malformed expression or a non-finite result. */
 export function evaluateExpression(text: string, counts: CountSource): number {
   const value = walk(parseExpression(text), (c) => {
     const rc = ALL.has(c.name) ? counts.totals() : counts.get(c.name);
     if (c.fn === 'ops') return rc.ops;
+    if (c.fn === 'picked') return rc.picked;
     if (c.fn === 'originals') return rc.originals;
     return c.outcome ? rc.outcomes[c.outcome] : rc.copies;
   });

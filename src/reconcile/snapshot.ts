@@ -9,8 +9,20 @@ export interface SnapshotValue {
 }
 export type Snapshot = Record<string, SnapshotValue>;
 
-export async function takeSnapshot(probes: Probe[]): Promise<Snapshot> {
-  const results = await Promise.allSettled(probes.map((p) => p.read()));
+/**
+ * `keysFor` gives a keyed probe its keys; without it (the "before" snapshot) a keyed probe reads 0 by
+ * definition: the keys are this run's operations, none of which existed before it. A keyed probe
+ * whose key list is incomplete (undefined) cannot be read.
+ */
+export async function takeSnapshot(probes: Probe[], keysFor?: (p: Probe) => readonly string[] | undefined): Promise<Snapshot> {
+  const readOne = async (p: Probe): Promise<number> => {
+    if (!p.keys) return p.read();
+    if (!keysFor) return 0;
+    const keys = keysFor(p);
+    if (keys === undefined) throw new Error(`too many keys for rule ${p.keys.rule}: the list is incomplete`);
+    return p.read(keys);
+  };
+  const results = await Promise.allSettled(probes.map(readOne));
   const snapshot: Snapshot = {};
   probes.forEach((p, i) => {
     const r = results[i]!;

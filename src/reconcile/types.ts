@@ -2,6 +2,7 @@
 import type { Outcome } from '../journal/types';
 import type { ForcedRedeliveries, LinkWindowSummary } from './infra-faults';
 import type { StoreDownResult } from './store-down';
+import type { RuleEvidence } from './evidence';
 
 export type VerdictStatus = 'pass' | 'fail' | 'aborted' | 'inconclusive';
 
@@ -12,6 +13,8 @@ export interface ProbeReading {
   error?: string;
   /** 'dedup' marks a counter of absorbed duplicates (e.g. idempotency hits); the report charts it apart. */
   role?: 'side-effect' | 'dedup';
+  /** A keyed probe: read once after settle for this many of the rule's keys ("before" is 0). */
+  keyed?: { rule: string; of: 'ops' | 'picked'; keys: number };
 }
 
 export interface InvariantResult {
@@ -62,6 +65,18 @@ export interface Verdict {
   storeDown?: Record<string, StoreDownResult>;
   /** Link cut windows as they happened (`links:`). */
   linkWindows?: LinkWindowSummary[];
+  /** What backs the verdict, per rule and relay (docs/verdict.md). */
+  evidence?: Record<string, RuleEvidence>;
+  /** Whether the settle phase drained and the books stopped moving before the "after" snapshot. */
+  settle?: SettleResult;
+}
+
+export interface SettleResult {
+  drained: boolean;
+  /** Originals and copies of the window still in flight when the "after" snapshot was taken. */
+  pending: number;
+  /** Probes whose readings were still moving at the end of settle. */
+  unstable: string[];
 }
 
 /** One line of timeline.jsonl, sampled every `timeline.interval` during baseline, chaos and settle. */

@@ -11,7 +11,8 @@ import { evaluateInvariants } from './invariants';
 import { JournalSummary } from './journal-summary';
 import { readJournal } from './journal-reader';
 import { compareSnapshots, type Snapshot } from './snapshot';
-import type { InvariantResult, RuleSummary, Verdict, VerdictStatus } from './types';
+import { booksFor, ruleEvidence, type RuleEvidence } from './evidence';
+import type { InvariantResult, ProbeReading, RuleSummary, SettleResult, Verdict, VerdictStatus } from './types';
 
 export interface VerdictInput {
   scenario: Scenario;
@@ -31,6 +32,9 @@ export interface VerdictInput {
   journalFile?: string;
   kafka?: { redeliveries: number };
   dryRun?: boolean;
+  settle?: SettleResult;
+  /** Keyed probes: which rule's keys, and how many were bound. */
+  keyed?: Record<string, NonNullable<ProbeReading['keyed']>>;
 }
 
 const iso = (d: Date | string) => (typeof d === 'string' ? d : d.toISOString());
@@ -76,17 +80,43 @@ export async function buildVerdict(input: VerdictInput): Promise<Verdict> {
   }
   const probes = compareSnapshots(before, after);
   // Only dedup counters are marked: an unmarked probe is a side effect (the report's default).
-  for (const [name, reading] of Object.entries(probes)) if (probeRole(name, scenario.invariants) === 'dedup') reading.role = 'dedup';
-  const invariants = evaluateInvariants(scenario.invariants, probes, tally);
-  if (scenario.failOn.length > 0) invariants.push(outcomeCheck(scenario.failOn, http.outcomes));
+  const roleOf = (name: string) => probeRole(name, scenario.invariants);
+  for (const [name, reading] of Object.entries(probes)) if (roleOf(name) === 'dedup') reading.role = 'dedup';
+  for (const [name, keyed] of Object.entries(input.keyed ?? {})) if (probes[name]) probes[name].keyed = keyed;
+  const invariants = evaluateInvariants(scenario.invariants, probes, tally).map((r, i) => withKeyedHint(r, scenario.invariants[i].probe, probes));
+
+  const evidence: Record<string, RuleEvidence> = {};
+  for (const name of names) {
+    const books = booksFor(name, scenario.invariants, roleOf);
+    evidence[name] = ruleEvidence(name, { counts: tally.get(name), kind: relays.has(name) ? 'kafka' : 'http', minCopies: scenario.evidence.minCopies, books });
+  }
+  // The books win over an answer: a copy that named a new resource while every bound on this rule's
+  // side effects held exactly is a service handing out fresh ids for duplicates, not a second write.
+  const contradicted = (name: string) => {
+    const ev = evidence[name];
+    const held = ev.books.length > 0 && ev.books.every((b) => invariants.find((i) => i.name === b)?.ok === true);
+    return held ? ev.outcomes['re-executed'] : 0;
+  };
+  const outcomes = { ...http.outcomes };
+  const forgiven = names.filter((n) => !relays.has(n)).reduce((sum, n) => sum + contradicted(n), 0);
+  outcomes['re-executed'] -= forgiven;
+  const outcomeRow = scenario.failOn.length > 0 ? outcomeCheck(scenario.failOn, outcomes, forgiven) : undefined;
+  if (outcomeRow) invariants.push(outcomeRow);
 
   let status: VerdictStatus = 'pass';
   let reason: string | undefined;
   const unread = Object.entries(probes).filter(([, r]) => r.before === null || r.after === null);
   const failed = invariants.filter((i) => !i.ok);
+  const lacking = Object.values(evidence).filter((e) => !e.sufficient);
+  const settle = input.settle;
+  const violated = () => `${failed.length} of ${invariants.length} invariant${invariants.length === 1 ? '' : 's'} violated: ${failed.map((f) => f.detail).join('; ')}`;
   if (input.aborted !== undefined) {
     status = 'aborted';
     reason = input.aborted;
+  } else if (outcomeRow && !outcomeRow.ok) {
+    // A copy that named a new resource (or a reused key that got a success) is direct evidence.
+    status = 'fail';
+    reason = violated();
   } else if (http.originals + kafka.originals === 0) {
     // No request reached the proxy and no message the relay: nothing was tested, so nothing passed.
     status = 'inconclusive';
@@ -94,9 +124,15 @@ export async function buildVerdict(input: VerdictInput): Promise<Verdict> {
   } else if (unread.length > 0) {
     status = 'inconclusive';
     reason = unread.map(([name, r]) => `probe ${name} could not be read${r.error ? ` (${r.error})` : ''}`).join('; ');
+  } else if (settle && (!settle.drained || settle.unstable.length > 0)) {
+    status = 'inconclusive';
+    reason = settleReason(settle, scenario.settle);
   } else if (failed.length > 0) {
     status = 'fail';
-    reason = `${failed.length} of ${invariants.length} invariant${invariants.length === 1 ? '' : 's'} violated: ${failed.map((f) => f.detail).join('; ')}`;
+    reason = violated();
+  } else if (lacking.length > 0) {
+    status = 'inconclusive';
+    reason = lacking.map((e) => e.reason).join('; ');
   }
 
   const verdict: Verdict = {
@@ -115,6 +151,8 @@ export async function buildVerdict(input: VerdictInput): Promise<Verdict> {
     invariants,
     leaked: summary.leaked,
     leakedTotal: summary.leakedTotal,
+    evidence,
+    ...(settle ? { settle } : {}),
   };
   return applyInfraFaults(verdict, await readInfraFaults(scenario, input));
 }
@@ -123,16 +161,36 @@ export async function buildVerdict(input: VerdictInput): Promise<Verdict> {
  * Copies with a forbidden outcome fail the run on their own: a wrong replay leaves the books untouched,
  * and a re-executed copy is a second write whatever the probes say.
  */
-export function outcomeCheck(failOn: readonly Outcome[], outcomes: Record<Outcome, number>): InvariantResult {
+export function outcomeCheck(failOn: readonly Outcome[], outcomes: Record<Outcome, number>, forgiven = 0): InvariantResult {
   const actual = failOn.reduce((n, o) => n + outcomes[o], 0);
   const seen = failOn.filter((o) => outcomes[o] > 0).map((o) => `${outcomes[o]} ${o}`);
+  const note = forgiven > 0 && failOn.includes('re-executed')
+    ? `; ${forgiven} cop${forgiven === 1 ? 'y' : 'ies'} named a new resource but the books grew by exactly the operations: the service answers duplicates with fresh ids without executing them (clients may see two ids)`
+    : '';
   return {
     name: `no copy ${failOn.join(' or ')}`,
     ok: actual === 0,
     expected: 0,
     actual,
-    detail: actual === 0 ? `no copy was ${failOn.join(' or ')}` : `${seen.join(', ')} cop${actual === 1 ? 'y' : 'ies'} (see the leaked copies)`,
+    detail: (actual === 0 ? `no copy was ${failOn.join(' or ')}` : `${seen.join(', ')} cop${actual === 1 ? 'y' : 'ies'} (see the leaked copies)`) + note,
   };
+}
+
+/** Extra rows in a global count may be other writers: say how to tell (a keyed probe). */
+function withKeyedHint(r: InvariantResult, probe: string, probes: Record<string, ProbeReading>): InvariantResult {
+  const reading = probes[probe];
+  if (r.ok || !reading || reading.keyed || r.actual === null || r.expected === null || r.actual <= r.expected) return r;
+  return {
+    ...r,
+    detail: `${r.detail} (if other writers share what ${probe} counts, a global count cannot be reconciled: use a keyed probe, docs/verdict.md#keyed-probes)`,
+  };
+}
+
+function settleReason(s: SettleResult, settleMs: number): string {
+  const parts: string[] = [];
+  if (!s.drained) parts.push(`settle did not drain: ${s.pending} original${s.pending === 1 ? '' : 's'} or cop${s.pending === 1 ? 'y' : 'ies'} of the window still in flight after ${settleMs / 1000}s`);
+  if (s.unstable.length > 0) parts.push(`probe${s.unstable.length === 1 ? '' : 's'} ${s.unstable.join(', ')} still moving at the end of settle`);
+  return `${parts.join('; ')}: the books were not final; raise settle or check what is still writing`;
 }
 
 /**

@@ -51,8 +51,10 @@ export async function startComponents(
     const links = scenario.links?.length ? await startLinks(scenario.links, ctx) : undefined;
     if (links) closers.push(() => links.close());
     const common = { seed: scenario.seed, dryRun: scenario.dryRun, budget: ctx.budget, halt: ctx.halt, metrics: ctx.metrics, journal: ctx.journal, logger: ctx.logger };
+    // The counting window opens after the "before" snapshot (runExperiment): traffic that arrives
+    // earlier is forwarded, never picked, and not counted as an operation.
     const attached = scenario.attach ? await attachProxies(scenario, ctx, env, who) : undefined;
-    const proxy = attached ?? (scenario.http ? await startProxy({ http: scenario.http, ...common, armed: { scope: scenario.gate.scope } }) : undefined);
+    const proxy = attached ?? (scenario.http ? await startProxy({ http: scenario.http, ...common, armed: { scope: scenario.gate.scope }, windowClosed: true }) : undefined);
     if (proxy) closers.push(() => proxy.close(2000));
     const relays: RunningRelay[] = [];
     for (const relay of scenario.kafka?.relays ?? []) {

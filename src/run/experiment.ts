@@ -5,7 +5,7 @@ import type { Logger } from '../log';
 import { createProbes, type Probe } from '../probes';
 import { takeSnapshot } from '../reconcile/snapshot';
 import { buildVerdict, verdictExitCode, writeVerdict } from '../reconcile/verdict';
-import type { Verdict } from '../reconcile/types';
+import type { SettleResult, Verdict } from '../reconcile/types';
 import { renderReport } from '../report/render';
 import type { Scenario } from '../scenario/schema';
 import { setRunPhase } from '../metrics';
@@ -73,14 +73,24 @@ export async function runExperiment(scenario: Scenario, o: RunOptions): Promise<
     o.logger.info('started', { runDir, proxy: components.proxy?.url, control: components.controlUrl });
     if (scenario.health) await waitForHealthy(scenario.health.url, scenario.health.timeout);
 
+    // Keyed probes read exactly this run's keys: collect them from the first counted operation.
+    for (const p of probes) if (p.keys) ctx.journal.tally.collectKeys(p.keys.rule);
+    const keysFor = (p: Probe): readonly string[] | undefined => {
+      if (!p.keys) return undefined;
+      const sets = ctx.journal.tally.keysOf(p.keys.rule);
+      return sets?.truncated ? undefined : [...(sets?.[p.keys.of] ?? [])];
+    };
     const before = await takeSnapshot(probes);
     const unreadable = Object.entries(before).filter(([, r]) => r.error !== undefined);
     if (unreadable.length > 0) {
       throw new UnreachableError(unreadable.map(([name]) => `probe ${name}`).join(', '), unreadable.map(([, r]) => r.error).join('; '));
     }
-    sampler = new TimelineSampler(runFile(runDir, 'timeline'), probes, ctx.journal.tally, startedMs, () => phase);
+    // Keyed probes are read once, after settle: the timeline charts the plain ones.
+    sampler = new TimelineSampler(runFile(runDir, 'timeline'), probes.filter((p) => !p.keys), ctx.journal.tally, startedMs, () => phase);
     sampler.start(scenario.timeline.interval);
 
+    // Operations count from here: rows written before this point are in the "before" snapshot.
+    components.proxy?.openWindow();
     phase = 'chaos';
     setRunPhase(ctx.metrics, 'chaos');
     guard.startWatching(components.upstreamCounts);
@@ -97,17 +107,25 @@ export async function runExperiment(scenario: Scenario, o: RunOptions): Promise<
     components.proxy?.stopInjecting();
     components.relays.forEach((r) => r.stopInjecting());
     await load.done;
+    let settle: SettleResult | undefined;
     if (abortReason === undefined) {
-      const drained = await settleAll([...(components.proxy ? [components.proxy] : []), ...components.relays, ...components.infraFaults], settleDeadline);
+      let drained = await settleAll([...(components.proxy ? [components.proxy] : []), ...components.relays, ...components.infraFaults], settleDeadline);
       // Steps of at least a second: two readings between two Prometheus scrapes would look "stable".
-      const stable = await waitForStableProbes(probes, settleDeadline, Math.max(scenario.timeline.interval, 1000));
-      o.logger.info('settled', { drained, stable, pending: pending() });
-    }
+      const unstable = await waitForStableProbes(probes, settleDeadline, Math.max(scenario.timeline.interval, 1000), keysFor);
+      // The "after" snapshot waits for every original and copy started in the window (a little past the
+      // settle deadline at most): each one still in flight could hide a leaked duplicate.
+      if (components.proxy) drained = (await components.proxy.closeWindow(Math.max(2000, settleDeadline - Date.now()))) && drained;
+      settle = { drained, pending: pending() + (components.proxy?.liveOriginals() ?? 0), unstable };
+      o.logger.info('settled', { ...settle });
+    } else await components.proxy?.closeWindow(0);
     clearInterval(ticker);
     progress.done();
 
     setRunPhase(ctx.metrics, 'verify');
-    const after = await takeSnapshot(probes);
+    const after = await takeSnapshot(probes, keysFor);
+    const keyed = Object.fromEntries(
+      probes.filter((p) => p.keys).map((p) => [p.name, { rule: p.keys!.rule, of: p.keys!.of, keys: keysFor(p)?.length ?? 0 }]),
+    );
     await sampler.sample();
     await sampler.stop();
     sampler = undefined;
@@ -120,7 +138,7 @@ export async function runExperiment(scenario: Scenario, o: RunOptions): Promise<
     const verdict = await buildVerdict({
       scenario, startedAt: new Date(startedMs).toISOString(), endedAt: new Date().toISOString(),
       aborted: abortReason, before, after, tally: ctx.journal.tally,
-      journalFile: runFile(runDir, 'journal'), kafka: { redeliveries }, dryRun: scenario.dryRun,
+      journalFile: runFile(runDir, 'journal'), kafka: { redeliveries }, dryRun: scenario.dryRun, settle, keyed,
     });
     if (ctx.journal.failure && verdict.status !== 'aborted') {
       // The books may be fine, but the evidence is not whole: never a pass (nor a fail built on it).

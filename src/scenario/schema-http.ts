@@ -68,6 +68,11 @@ export const httpRule = z.strictObject({
     })
     .default({ method: [...WRITE_METHODS], path: '/**' }),
   fraction,
+  responseId: z
+    .string()
+    .refine((p) => p === '' || (p.startsWith('/') && !/~[^01]/.test(p)), { message: 'must be a JSON pointer like /order_id or /data/id' })
+    .optional()
+    .describe('JSON pointer to the resource identity in a success answer (default: the id field, else the *_id fields); copies naming the same resource are replayed, another one re-executed'),
   faults: z.array(httpFault).min(1, { message: 'needs at least one fault' }).default([{ kind: 'replay', weight: 1, copies: 1, delay: { dist: 'fixed', value: 0 } }]),
   onStoreDown,
 });

@@ -17,6 +17,24 @@ export const MIN_TOKEN_LENGTH = 12;
 /** Probe names become keys of snapshots and the verdict: never an Object.prototype name. */
 const probeName = z.string().min(1).refine((n) => !isReservedName(n), { message: RESERVED_MESSAGE });
 
+import { checkTemplate } from '../load/template';
+import { messageOf } from '../errors';
+
+/** What a `pass` needs besides the books: see docs/verdict.md. */
+export const evidence = z.strictObject({
+  minCopies: z.number().int().min(1).default(10).describe('each rule and relay needs at least this many copies with a verdict-bearing outcome to pass'),
+});
+
+/** A bad template must stop `validate` (exit 2), not crash the run's load generator later. */
+function templateProblem(template: unknown): string | undefined {
+  try {
+    checkTemplate(template);
+    return undefined;
+  } catch (err) {
+    return messageOf(err).replace(/^template: /, '');
+  }
+}
+
 export const budget = z.strictObject({
   total: z.number().int().min(0).optional().describe('at most this many copies in the whole run'),
   perSecond: z.number().positive().optional().describe('at most this many copies per second'),
@@ -60,8 +78,9 @@ export const scenarioSchema = z
     kafka: kafkaSection.optional(),
     load: loadSection.optional(),
     links: linksSection.optional(),
+    evidence: evidence.default({ minCopies: 10 }),
     failOn: z
-      .array(z.enum(['re-executed', 'wrong-replay', 'error', 'conflict']))
+      .array(z.enum(['re-executed', 'wrong-replay', 'error', 'conflict', 'unverified']))
       .default(['re-executed', 'wrong-replay'])
       .describe('copy outcomes that fail the run even when every invariant holds (the books cannot see a wrong replay); [] turns it off'),
     probes: z.record(probeName, probe).default({}),
@@ -89,8 +108,22 @@ export const scenarioSchema = z
     s.gate.stop.conditions.forEach((c, i) => {
       if ('probe' in c && !(c.probe in s.probes)) ctx.addIssue({ code: 'custom', path: ['gate', 'stop', 'conditions', i, 'probe'], message: `no probe named ${c.probe}` });
     });
+    const httpRules = new Set(s.http?.rules.map((r) => r.name) ?? []);
+    for (const [name, p] of Object.entries(s.probes)) {
+      if ('keys' in p && p.keys && !httpRules.has(p.keys.rule)) {
+        ctx.addIssue({ code: 'custom', path: ['probes', name, 'keys', 'rule'], message: `no http rule named ${p.keys.rule} (keyed probes bind an HTTP rule's Idempotency-Keys)` });
+      }
+    }
     s.load?.http.forEach((l, i) => {
       if (l.rule && !ruleNames.has(l.rule)) ctx.addIssue({ code: 'custom', path: ['load', 'http', i, 'rule'], message: `no rule named ${l.rule}` });
+      const problem = l.body === undefined ? undefined : templateProblem(l.body);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['load', 'http', i, 'body'], message: problem });
+    });
+    s.load?.kafka.forEach((l, i) => {
+      for (const field of ['key', 'value'] as const) {
+        const problem = templateProblem(l[field]);
+        if (problem) ctx.addIssue({ code: 'custom', path: ['load', 'kafka', i, field], message: problem });
+      }
     });
     if ((s.load?.kafka.length ?? 0) > 0 && !s.kafka) {
       ctx.addIssue({ code: 'custom', path: ['load', 'kafka'], message: 'needs a kafka section with brokers' });

@@ -1,0 +1,118 @@
+// What a response says about the resource it describes. Two answers prove the same write only when
+// they name the same resource: the same identity (a JSON pointer per rule, or an automatic `id`/`*_id`
+// choice), compared on canonical JSON so key order and whitespace never matter. Equal bytes alone prove
+// nothing: a service that runs every duplicate and answers `204` looks identical each time.
+// Pure (no I/O): the copy sender, the classifier and `doubletap contract` share it.
+
+/** JSON with object keys sorted at every level and no whitespace: equal values, equal strings. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    const parts = Object.keys(obj)
+      .filter((k) => obj[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`);
+    return `{${parts.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** RFC 6901 JSON pointer (`/order_id`, `/data/id`, `/items/0/id`); `''` is the whole document. */
+export function valueAtPointer(doc: unknown, pointer: string): unknown {
+  if (pointer === '') return doc;
+  if (!pointer.startsWith('/')) return undefined;
+  let cur: unknown = doc;
+  for (const raw of pointer.slice(1).split('/')) {
+    const part = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}
+
+/** True when `pointer` is a syntactically valid JSON pointer. */
+export function isJsonPointer(pointer: string): boolean {
+  return pointer === '' || (pointer.startsWith('/') && !/~[^01]/.test(pointer));
+}
+
+/**
+ * Fields that change on every answer even when the stored response is replayed correctly (a fresh
+ * trace per HTTP exchange), or that echo the request rather than name a resource: never an identity.
+ */
+const NOT_IDENTITY = /^(request|trace|span|correlation|causation|idempotency|idempotency_key|message|event|log|session|client|tenant|account|user|customer)_?id$/i;
+
+const ID_FIELD = /(^id$)|(_id$)|(^[a-z]+Id$)/;
+
+function usable(v: unknown): boolean {
+  return (typeof v === 'string' && v !== '') || (typeof v === 'number' && Number.isFinite(v));
+}
+
+/** The identity fields of one object level: `id` alone if present, else every `*_id`/`…Id` field. */
+function idFieldsOf(obj: Record<string, unknown>): Record<string, unknown> | undefined {
+  if (usable(obj.id)) return { id: obj.id };
+  const found: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) if (ID_FIELD.test(k) && !NOT_IDENTITY.test(k) && usable(v)) found[k] = v;
+  return Object.keys(found).length > 0 ? found : undefined;
+}
+
+/** Envelopes APIs commonly wrap the resource in: `{ "data": { "id": … } }`. */
+const ENVELOPES = ['data', 'result', 'resource', 'item'];
+
+export interface ResponseIdentity {
+  /** Canonical JSON of the identity value(s); compare with ===. */
+  value: string;
+  /** Where it was read: the configured pointer, or the automatic fields (`/id`, `/data/order_id`). */
+  source: string;
+}
+
+/**
+ * The resource identity of a response body: at `pointer` when one is configured, otherwise `id`, or the
+ * `*_id` fields (together), at the top level or inside a `data`/`result` envelope. `body` is the parsed
+ * JSON or raw bytes/text; undefined when the body is empty, not JSON, or names no resource.
+ */
+export function responseIdentity(body: unknown, pointer?: string): ResponseIdentity | undefined {
+  const doc = parsed(body);
+  if (doc === undefined) return undefined;
+  if (pointer !== undefined) {
+    const v = valueAtPointer(doc, pointer);
+    return v === undefined || v === null || v === '' ? undefined : { value: canonicalJson(v), source: pointer };
+  }
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return undefined;
+  const top = doc as Record<string, unknown>;
+  const candidates: Array<[string, unknown]> = [['', top], ...ENVELOPES.map((e): [string, unknown] => [`/${e}`, top[e]])];
+  for (const [prefix, level] of candidates) {
+    if (level === null || typeof level !== 'object' || Array.isArray(level)) continue;
+    const fields = idFieldsOf(level as Record<string, unknown>);
+    if (fields) return { value: canonicalJson(fields), source: Object.keys(fields).map((k) => `${prefix}/${k}`).join(',') };
+  }
+  return undefined;
+}
+
+const MISSING = Symbol('not json');
+
+/** A parsed JSON document from bytes, text or an already parsed value; undefined when there is none. */
+function parsed(body: unknown): unknown {
+  if (body === undefined) return undefined;
+  if (Buffer.isBuffer(body) || body instanceof Uint8Array || typeof body === 'string') {
+    const text = Buffer.isBuffer(body) ? body.toString('utf8') : typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
+    if (text.trim() === '') return undefined;
+    const v = tryParse(text);
+    return v === MISSING ? undefined : v;
+  }
+  return body;
+}
+
+function tryParse(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return MISSING;
+  }
+}
+
+/** Canonical JSON of a body when it is JSON (so reordered keys compare equal), else undefined. */
+export function canonicalBody(body: Buffer | string | undefined): string | undefined {
+  const doc = parsed(body);
+  return doc === undefined ? undefined : canonicalJson(doc);
+}
