@@ -40,8 +40,15 @@ describe('faults', () => {
     const c = FAULTS['key-reuse'].shape(original, fault as never, 0);
     expect(isNoCopy(c) ? undefined : JSON.parse(c.body.toString())).to.deep.equal({ amount: 5, meta: { n: 3 } });
     expect(original.body.toString()).to.equal('{"amount":5,"meta":{"n":1}}');
-    expect(changeJson({ a: 1 }, { field: 'b.c', set: 'x' })).to.deep.equal({ a: 1, b: { c: 'x' } });
-    expect(changeJson({ a: 'str' }, { field: 'a', add: 1 })).to.deep.equal({ a: 1 });
+    // The changed field keeps its JSON type, and no field is added (a marker would be refused as malformed).
+    expect(changeJson({ a: 'str' }, { field: 'a', add: 1 })).to.deep.equal({ a: 'str-1' });
+    expect(changeJson({ a: '100' }, { field: 'a', add: 5 })).to.deep.equal({ a: '105' });
+    expect(changeJson({ a: true }, { field: 'a' })).to.deep.equal({ a: false });
+    expect(changeJson({ b: { c: 1 } }, { field: 'b.c', set: 9 })).to.deep.equal({ b: { c: 9 } });
+    expect(() => changeJson({ a: 1 }, { field: 'b.c', set: 'x' })).to.throw(/b is not an object/);
+    expect(() => changeJson({ a: 1 }, { field: 'b', add: 1 })).to.throw(/not in the body/);
+    const missing = FAULTS['key-reuse'].shape(original, httpFault.parse({ kind: 'key-reuse', change: { field: 'nope' } }) as never, 0);
+    expect(missing).to.deep.equal({ skip: 'field-not-changeable' });
     const bad = FAULTS['key-reuse'].shape({ ...original, body: Buffer.from('not json') }, fault as never, 0);
     expect(bad).to.deep.equal({ skip: 'body-not-json' });
   });

@@ -1,33 +1,58 @@
 import { expect } from 'chai';
+import { FAULTS } from '../../../src/faults';
 import { classify } from '../../../src/http/classify';
 
-const orig = { status: 201, bodySha256: 'aaa' };
+// Answers as the copy sender reads them: status, replay header, canonical identity of the resource.
+const orig = { status: 201, bodySha256: 'aaa', identity: '{"id":7}' };
+const { replay, burst } = FAULTS;
+const keyReuse = FAULTS['key-reuse'];
+const stripKey = FAULTS['strip-key'];
+type Ref = Parameters<typeof classify>[2];
+const out = (driver: Parameters<typeof classify>[0], copy: Parameters<typeof classify>[1], ...ref: [Ref] | []) =>
+  classify(driver, copy, ref.length === 0 ? orig : ref[0]).outcome;
 
-describe('classify', () => {
-  it('replay/burst: replayed, conflict, rejected, re-executed, error', () => {
-    expect(classify('replay', { status: 201, bodySha256: 'aaa' }, orig)).to.equal('replayed');
-    expect(classify('replay', { status: 200, bodySha256: 'zzz', replayedHeader: true }, orig)).to.equal('replayed');
-    expect(classify('burst', { status: 409, bodySha256: 'x' }, orig)).to.equal('conflict');
-    expect(classify('replay', { status: 422, bodySha256: 'x' }, orig)).to.equal('rejected');
-    expect(classify('replay', { status: 201, bodySha256: 'bbb' }, orig)).to.equal('re-executed');
-    expect(classify('replay', { status: 503, bodySha256: 'x' }, orig)).to.equal('error');
-    expect(classify('replay', { error: 'ECONNRESET' }, orig)).to.equal('error');
-    expect(classify('replay', { status: 201, bodySha256: 'aaa' }, undefined)).to.equal('re-executed');
+describe('classify (each fault judges its own copies)', () => {
+  it('replay/burst: the same resource or the header is replayed; another resource re-executed', () => {
+    expect(classify(replay, { status: 201, bodySha256: 'zzz', identity: '{"id":7}' }, orig)).to.deep.equal({ outcome: 'replayed', verifiedBy: 'identity' });
+    expect(classify(replay, { status: 200, replayedHeader: true }, orig)).to.deep.equal({ outcome: 'replayed', verifiedBy: 'header' });
+    expect(classify(replay, { status: 201, identity: '{"id":8}' }, orig)).to.deep.equal({ outcome: 're-executed', verifiedBy: 'identity' });
+    // A header that claims a replay while naming another resource is not believed.
+    expect(out(replay, { status: 201, identity: '{"id":8}', replayedHeader: true })).to.equal('re-executed');
+    expect(out(burst, { status: 409 })).to.equal('conflict');
+    expect(out(replay, { status: 422 })).to.equal('rejected');
+    expect(out(replay, { status: 503 })).to.equal('error');
+    expect(out(replay, { error: 'ECONNRESET' })).to.equal('error');
   });
 
-  it('key-reuse: 422/400 rejected, replay of the original is wrong-replay, new 2xx re-executed', () => {
-    expect(classify('key-reuse', { status: 422, bodySha256: 'x' }, orig)).to.equal('rejected');
-    expect(classify('key-reuse', { status: 400, bodySha256: 'x' }, orig)).to.equal('rejected');
-    expect(classify('key-reuse', { status: 201, bodySha256: 'aaa' }, orig)).to.equal('wrong-replay');
-    expect(classify('key-reuse', { status: 201, bodySha256: 'q', replayedHeader: true }, orig)).to.equal('wrong-replay');
-    expect(classify('key-reuse', { status: 201, bodySha256: 'bbb' }, orig)).to.equal('re-executed');
-    expect(classify('key-reuse', { status: 409, bodySha256: 'x' }, orig)).to.equal('conflict');
-    expect(classify('key-reuse', { status: 404, bodySha256: 'x' }, orig)).to.equal('error');
+  it('equal bytes prove nothing: 204s, constant acks and answers without an id are unverified', () => {
+    const empty = { status: 204, bodySha256: 'e3b0' };
+    expect(out(replay, empty, empty)).to.equal('unverified');
+    expect(out(replay, { status: 202, bodySha256: 'ack' }, { status: 202, bodySha256: 'ack' })).to.equal('unverified');
+    expect(out(replay, { status: 201, identity: '{"id":7}' }, undefined)).to.equal('unverified');
+    expect(out(replay, { status: 201, identity: '{"id":7}' }, { status: 201 })).to.equal('unverified');
   });
 
-  it('strip-key: 400 rejected, 2xx re-executed, other 4xx unexpected', () => {
-    expect(classify('strip-key', { status: 400, bodySha256: 'x' }, orig)).to.equal('rejected');
-    expect(classify('strip-key', { status: 201, bodySha256: 'bbb' }, orig)).to.equal('re-executed');
-    expect(classify('strip-key', { status: 422, bodySha256: 'x' }, orig)).to.equal('error');
+  it('a refusal counts only when the reference succeeded (a service refusing everything refused nothing)', () => {
+    expect(out(replay, { status: 401 }, { status: 401 })).to.equal('unverified');
+    expect(out(keyReuse, { status: 422 }, { status: 401 })).to.equal('unverified');
+    expect(out(stripKey, { status: 400 }, { status: 500 })).to.equal('unverified');
+  });
+
+  it('key-reuse: 422/400 rejected; a success naming the original (or replayed) is wrong-replay, a new one re-executed', () => {
+    expect(out(keyReuse, { status: 422 })).to.equal('rejected');
+    expect(out(keyReuse, { status: 400 })).to.equal('rejected');
+    expect(classify(keyReuse, { status: 201, identity: '{"id":7}' }, orig)).to.deep.equal({ outcome: 'wrong-replay', verifiedBy: 'identity' });
+    expect(classify(keyReuse, { status: 201, replayedHeader: true }, orig)).to.deep.equal({ outcome: 'wrong-replay', verifiedBy: 'header' });
+    expect(classify(keyReuse, { status: 204 }, orig)).to.deep.equal({ outcome: 'wrong-replay', verifiedBy: 'status' });
+    expect(out(keyReuse, { status: 201, identity: '{"id":9}' })).to.equal('re-executed');
+    expect(out(keyReuse, { status: 409 })).to.equal('conflict');
+    expect(out(keyReuse, { status: 404 })).to.equal('unverified');
+  });
+
+  it('strip-key is never a replay: 400/422/428 rejected, any 2xx re-executed', () => {
+    expect(out(stripKey, { status: 400 })).to.equal('rejected');
+    expect(out(stripKey, { status: 428 })).to.equal('rejected');
+    expect(out(stripKey, { status: 201, identity: '{"id":7}', replayedHeader: true })).to.equal('re-executed');
+    expect(out(stripKey, { status: 404 })).to.equal('unverified');
   });
 });

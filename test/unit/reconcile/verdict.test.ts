@@ -41,11 +41,19 @@ describe('reconcile/verdict', () => {
   fillJournal(journal);
   before(() => journal.close());
 
-  it('pass: counts, per-fault outcomes and leaked copies from tally + journal', async () => {
+  it('counts, per-fault outcomes, leaked copies and evidence from tally + journal', async () => {
     const v = await buildVerdict({ ...base, scenario: invariantsOnly, before: { orders: { value: 100 } }, after: { orders: { value: 110 } }, tally: journal.tally, journalFile: file, kafka: { redeliveries: 2 } });
-    expect(v.status).to.equal('pass');
+    // Every invariant holds, but 6 copies are fewer than evidence.minCopies (10) and the relay's copy
+    // shows only in books that no invariant reads for it: not a pass.
+    expect(v.status).to.equal('inconclusive');
+    expect(v.reason).to.equal(
+      'rule create-order: only 6 of 6 copies have a verdict-bearing outcome (3 replayed, 2 re-executed, 1 wrong-replay); at least 10 are needed (evidence.minCopies): run longer or raise the fraction; ' +
+        'relay payments: 1 copy, and a Kafka copy shows only in the books: add an invariant over a side-effect probe that counts ops(payments)',
+    );
+    expect(v.evidence!['create-order']).to.deep.include({ kind: 'http', judged: 6, books: ['orders grows by ops(create-order)'], sufficient: false });
+    expect(v.evidence!.payments).to.deep.include({ kind: 'kafka', copies: 1, judged: 0, books: [], sufficient: false });
     expect(v.seed).to.equal(42);
-    expect(v.http).to.deep.equal({ originals: 10, copies: 6, outcomes: { replayed: 3, conflict: 0, rejected: 0, 're-executed': 2, 'wrong-replay': 1, error: 0, cancelled: 0 } });
+    expect(v.http).to.deep.equal({ originals: 10, copies: 6, outcomes: { replayed: 3, conflict: 0, rejected: 0, 're-executed': 2, 'wrong-replay': 1, unverified: 0, error: 0, cancelled: 0 } });
     expect(v.kafka).to.deep.equal({ originals: 4, copies: 1, redeliveries: 2 });
     expect(v.rules['create-order']).to.deep.equal({ originals: 10, ops: 10, copies: 6, byFault: { replay: { replayed: 3 }, burst: { 're-executed': 2 }, 'key-reuse': { 'wrong-replay': 1 } } });
     expect(v.probes.orders).to.deep.equal({ before: 100, after: 110, delta: 10 });
@@ -56,35 +64,43 @@ describe('reconcile/verdict', () => {
       'c-5.1:key-reuse:k5:o-5:wrong-replay',
     ]);
     expect(v.leakedTotal).to.equal(3);
-    expect(verdictExitCode(v.status)).to.equal(0);
+    expect(verdictExitCode(v.status)).to.equal(4);
   });
 
-  it('fails on re-executed and wrong-replay copies even when every invariant holds (failOn)', async () => {
+  it('fails on wrong-replay copies even when every invariant holds (failOn); the books overrule a new id', async () => {
     const v = await buildVerdict({ ...base, before: { orders: { value: 100 } }, after: { orders: { value: 110 } }, tally: journal.tally, journalFile: file });
     expect(v.status).to.equal('fail');
     expect(v.invariants).to.have.length(2);
     expect(v.invariants[0]).to.include({ ok: true });
+    // orders grew by exactly ops: the 2 copies that named a new resource did not write again.
     expect(v.invariants[1]).to.deep.equal({
-      name: 'no copy re-executed or wrong-replay', ok: false, expected: 0, actual: 3,
-      detail: '2 re-executed, 1 wrong-replay copies (see the leaked copies)',
+      name: 'no copy re-executed or wrong-replay', ok: false, expected: 0, actual: 1,
+      detail: '1 wrong-replay copy (see the leaked copies); 2 copies named a new resource but the books grew by exactly the operations: the service answers duplicates with fresh ids without executing them (clients may see two ids)',
     });
+    // Without books that hold, a new id is a second execution.
+    const extra = await buildVerdict({ ...base, before: { orders: { value: 100 } }, after: { orders: { value: 112 } }, tally: journal.tally, journalFile: file });
+    expect(extra.invariants[1]).to.include({ ok: false, actual: 3, detail: '2 re-executed, 1 wrong-replay copies (see the leaked copies)' });
     expect(v.reason).to.match(/^1 of 2 invariants violated/);
   });
 
-  it('status precedence: aborted > inconclusive > fail > pass', async () => {
+  it('status precedence: aborted > fail on direct evidence > inconclusive > fail on the books > pass', async () => {
     const tally = journal.tally;
     const wrong = { before: { orders: { value: 100 } }, after: { orders: { value: 112 } } };
     const unread = { before: { orders: { value: 100 } }, after: { orders: { value: null, error: 'probe orders: timed out' } } };
     const fail = await buildVerdict({ ...base, ...wrong, tally });
     expect(fail.status).to.equal('fail');
-    expect(fail.invariants[0]!.detail).to.equal('orders grew by 12, expected 10 = ops(create-order): 2 extra');
+    expect(fail.invariants[0]!.detail).to.equal(
+      'orders grew by 12, expected 10 = ops(create-order): 2 extra (if other writers share what orders counts, a global count cannot be reconciled: use a keyed probe, docs/verdict.md#keyed-probes)',
+    );
     expect(fail.reason).to.match(/2 of 2 invariants violated/);
-    const inconclusive = await buildVerdict({ ...base, ...unread, tally });
+    const inconclusive = await buildVerdict({ ...base, scenario: invariantsOnly, ...unread, tally });
     expect(inconclusive.status).to.equal('inconclusive');
     expect(inconclusive.reason).to.match(/probe orders could not be read/);
     expect(inconclusive.invariants[0]).to.include({ ok: false, actual: null });
     // A probe missing from the snapshots entirely is unreadable too.
-    expect((await buildVerdict({ ...base, before: {}, after: {}, tally })).status).to.equal('inconclusive');
+    expect((await buildVerdict({ ...base, scenario: invariantsOnly, before: {}, after: {}, tally })).status).to.equal('inconclusive');
+    // …but a copy that was a wrong replay is direct evidence: it fails whatever the books say.
+    expect((await buildVerdict({ ...base, before: {}, after: {}, tally })).status).to.equal('fail');
     const aborted = await buildVerdict({ ...base, ...unread, tally, aborted: 'halted by operator' });
     expect(aborted).to.include({ status: 'aborted', reason: 'halted by operator' });
     expect([fail, inconclusive, aborted].map((v) => verdictExitCode(v.status))).to.deep.equal([1, 4, 3]);
