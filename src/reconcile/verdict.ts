@@ -126,7 +126,7 @@ export async function buildVerdict(input: VerdictInput): Promise<Verdict> {
     reason = unread.map(([name, r]) => `probe ${name} could not be read${r.error ? ` (${r.error})` : ''}`).join('; ');
   } else if (settle && (!settle.drained || settle.unstable.length > 0)) {
     status = 'inconclusive';
-    reason = settleReason(settle, scenario.settle);
+    reason = settleReason(settle, scenario.settle, settle.unstable.some((n) => !probes[n]?.keyed));
   } else if (failed.length > 0) {
     status = 'fail';
     reason = violated();
@@ -186,11 +186,12 @@ function withKeyedHint(r: InvariantResult, probe: string, probes: Record<string,
   };
 }
 
-function settleReason(s: SettleResult, settleMs: number): string {
+function settleReason(s: SettleResult, settleMs: number, globalMoving: boolean): string {
   const parts: string[] = [];
   if (!s.drained) parts.push(`settle did not drain: ${s.pending} original${s.pending === 1 ? '' : 's'} or cop${s.pending === 1 ? 'y' : 'ies'} of the window still in flight after ${settleMs / 1000}s`);
   if (s.unstable.length > 0) parts.push(`probe${s.unstable.length === 1 ? '' : 's'} ${s.unstable.join(', ')} still moving at the end of settle`);
-  return `${parts.join('; ')}: the books were not final; raise settle or check what is still writing`;
+  const hint = globalMoving ? ' (if other writers keep writing to what a probe counts, use a keyed probe: docs/verdict.md#keyed-probes)' : '';
+  return `${parts.join('; ')}: the books were not final; raise settle or check what is still writing${hint}`;
 }
 
 /**
