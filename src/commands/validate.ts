@@ -1,6 +1,8 @@
-// `doubletap validate FILE`: every problem with its path (exit 2), or a short summary (exit 0).
+// `doubletap validate FILE`: every problem with its path (exit 2), or a short summary (exit 0) and
+// warnings about what can never pass on evidence (stderr).
 import type { Command } from 'commander';
 import { formatDuration } from '../scenario/durations';
+import { evidenceWarnings } from '../reconcile/warnings';
 import { loadScenario } from '../scenario/load';
 import type { Scenario } from '../scenario/schema';
 import { scenarioHash } from '../gate/content-hash';
@@ -40,6 +42,9 @@ export function registerValidate(program: Command): void {
     .description('check a scenario file: every problem with its path (exit 2), or a short summary (exit 0)')
     .argument('<scenario>', 'scenario YAML file')
     .action((file: string) => {
-      process.stdout.write(summarize(loadScenario(file)) + '\n');
+      const scenario = loadScenario(file);
+      process.stdout.write(summarize(scenario) + '\n');
+      // Valid but weak: said on stderr, exit 0 (a warning never blocks a run).
+      for (const w of evidenceWarnings(scenario)) process.stderr.write(`warning: ${w}\n`);
     });
 }

@@ -58,7 +58,8 @@ export const BEHAVIOURS: Record<string, (c: Ctx) => Promise<Reply>> = {
   /** Correct, with the conventional Idempotent-Replayed header. */
   correct: async (c) => {
     const r = await once(c);
-    return { status: 201, body: r.body, headers: r.replayed ? { 'idempotent-replayed': 'true' } : {} };
+    const headers: Record<string, string> = r.replayed ? { 'idempotent-replayed': 'true' } : {};
+    return { status: 201, body: r.body, headers };
   },
   /** A wrong credential: refuses every write. */
   'refuses-401': async () => ({ status: 401, body: { error: 'unauthorized' } }),

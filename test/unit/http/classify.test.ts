@@ -1,12 +1,13 @@
 import { expect } from 'chai';
-import { FAULTS } from '../../../src/faults';
+import { faultDriver } from '../../../src/faults';
 import { classify } from '../../../src/http/classify';
 
 // Answers as the copy sender reads them: status, replay header, canonical identity of the resource.
 const orig = { status: 201, bodySha256: 'aaa', identity: '{"id":7}' };
-const { replay, burst } = FAULTS;
-const keyReuse = FAULTS['key-reuse'];
-const stripKey = FAULTS['strip-key'];
+const replay = faultDriver('replay');
+const burst = faultDriver('burst');
+const keyReuse = faultDriver('key-reuse');
+const stripKey = faultDriver('strip-key');
 type Ref = Parameters<typeof classify>[2];
 const out = (driver: Parameters<typeof classify>[0], copy: Parameters<typeof classify>[1], ...ref: [Ref] | []) =>
   classify(driver, copy, ref.length === 0 ? orig : ref[0]).outcome;
