@@ -7,6 +7,7 @@ import { html, raw, type SafeHtml } from './escape';
 import { fmtNum } from './format';
 import { grafanaLink } from './grafana-link';
 import { readRun } from './read-run';
+import { evidenceSection } from './evidence-section';
 import { infraSection } from './infra-section';
 import { invariantsSection, leakedSection, outcomesSection, probesSection, verdictSection } from './sections';
 import { buildChartData, type ChartData } from './series';
@@ -31,6 +32,7 @@ export async function renderHtml(input: ReportInput): Promise<string> {
 <body><main>
 ${verdictSection(v)}
 ${chart}
+${evidenceSection(v)}
 ${invariantsSection(v)}
 ${outcomesSection(v)}
 ${probesSection(v)}

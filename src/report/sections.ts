@@ -8,10 +8,10 @@ import { fmtDuration, fmtNum, fmtSigned } from './format';
 export const MAX_LEAKED_ROWS = 1000;
 
 const STATUS_TEXT: Record<Verdict['status'], string> = {
-  pass: 'every duplicate was absorbed',
-  fail: 'an invariant was violated',
+  pass: 'the evidence shows every duplicate was absorbed',
+  fail: 'a duplicate was executed again, or an invariant was violated',
   aborted: 'the run was stopped before it finished',
-  inconclusive: 'a probe could not be read',
+  inconclusive: 'nothing here proves the service right or wrong: see the reason',
 };
 
 export function verdictSection(v: Verdict): SafeHtml {
