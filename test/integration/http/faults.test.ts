@@ -107,10 +107,11 @@ describe('http proxy faults', () => {
   });
 
   it('key-reuse against an upstream that dedups on the key alone: wrong-replay', async () => {
-    await setup('key-only', [{ kind: 'key-reuse', change: { field: 'note', set: 'x' } }]);
+    await setup('key-only', [{ kind: 'key-reuse', change: { field: 'sku', set: 'A-2' } }]);
     await post('wr-1');
     expect(await h.proxy.settle(3000)).to.equal(true);
-    expect(JSON.parse(up.hitsFor('wr-1')[1].body.toString())).to.deep.equal({ sku: 'A-1', amount_cents: 500, note: 'x' });
+    // The changed field keeps its type and no marker field is added.
+    expect(JSON.parse(up.hitsFor('wr-1')[1].body.toString())).to.deep.equal({ sku: 'A-2', amount_cents: 500 });
     expect(h.journal.copies()[0].outcome).to.equal('wrong-replay');
     expect(up.orders).to.equal(1);
   });
