@@ -37,7 +37,7 @@ export interface Harness {
 
 export async function startHarness(
   http: Record<string, unknown>,
-  opts: { seed?: number; dryRun?: boolean; budget?: BudgetLimits; plainJournal?: boolean } = {},
+  opts: { seed?: number; dryRun?: boolean; budget?: BudgetLimits; plainJournal?: boolean; windowClosed?: boolean } = {},
 ): Promise<Harness> {
   const section: HttpSection = httpSection.parse({ listen: '127.0.0.1:0', ...http });
   const journal = new MemoryJournal();
@@ -47,6 +47,7 @@ export async function startHarness(
   const budget = new Budget(opts.budget ?? {});
   const proxy = await startProxy({
     http: section, seed: opts.seed ?? 42, dryRun: opts.dryRun ?? false, budget, halt, metrics, journal: sink, logger: silentLogger(),
+    windowClosed: opts.windowClosed,
   });
   return { proxy, journal, sink, metrics, halt, budget, close: () => proxy.close(1000) };
 }
