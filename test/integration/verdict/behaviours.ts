@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
+import { createTestPostgres, type TestDatabase } from '../../helpers/databases';
 
 export const SCHEMA = `
   create table orders (id bigserial primary key, tag text not null, key text, sku text);
@@ -141,4 +142,20 @@ export async function startBehaviours(dbUrl: string): Promise<BehaviourServer> {
       await pool.end();
     },
   };
+}
+
+/** Mocha hooks: a fresh database with the schema and the behaviour server, for one describe block. */
+export function useBehaviours(): { db: () => TestDatabase; svc: () => BehaviourServer } {
+  let db: TestDatabase | undefined;
+  let svc: BehaviourServer | undefined;
+  before(async () => {
+    db = await createTestPostgres();
+    for (const stmt of SCHEMA.split(';').filter((s) => s.trim())) await db.query(stmt);
+    svc = await startBehaviours(db.url);
+  });
+  after(async () => {
+    await svc?.close();
+    await db?.drop();
+  });
+  return { db: () => db!, svc: () => svc! };
 }

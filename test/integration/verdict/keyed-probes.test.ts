@@ -5,9 +5,8 @@ import { expect } from 'chai';
 import { silentLogger } from '../../../src/log';
 import { runExperiment } from '../../../src/run/experiment';
 import { parseScenario } from '../../../src/scenario/load';
-import { createTestPostgres, type TestDatabase } from '../../helpers/databases';
 import { tempRunDir } from '../run/e2e-helpers';
-import { SCHEMA, startBehaviours, type BehaviourServer } from './behaviours';
+import { useBehaviours } from './behaviours';
 
 function scenario(upstream: string, tag: string, dbUrl: string, keyed: boolean) {
   const probe = keyed
@@ -24,27 +23,17 @@ function scenario(upstream: string, tag: string, dbUrl: string, keyed: boolean) 
 
 describe('keyed probes under an unrelated writer (PostgreSQL)', function () {
   this.timeout(120_000);
-  let db: TestDatabase;
-  let svc: BehaviourServer;
-  before(async () => {
-    db = await createTestPostgres();
-    for (const stmt of SCHEMA.split(';').filter((s) => s.trim())) await db.query(stmt);
-    svc = await startBehaviours(db.url);
-  });
-  after(async () => {
-    await svc?.close();
-    await db?.drop();
-  });
+  const env = useBehaviours();
 
   async function runWithWriter(tag: string, keyed: boolean) {
     let written = 0;
     // Another replica / job writing to the same table, with its own keys, all through the run.
     const writer = setInterval(() => {
       written += 1;
-      void db.query('insert into orders (tag, key, sku) values ($1, $2, $3)', [tag, `other-${written}`, 'X']);
+      void env.db().query('insert into orders (tag, key, sku) values ($1, $2, $3)', [tag, `other-${written}`, 'X']);
     }, 50);
     try {
-      return { ...(await runExperiment(scenario(svc.url, tag, db.url, keyed), { reportDir: tempRunDir(tag), logger: silentLogger(), pretty: false })), written };
+      return { ...(await runExperiment(scenario(env.svc().url, tag, env.db().url, keyed), { reportDir: tempRunDir(tag), logger: silentLogger(), pretty: false })), written };
     } finally {
       clearInterval(writer);
     }

@@ -6,9 +6,8 @@ import { silentLogger } from '../../../src/log';
 import type { Verdict } from '../../../src/reconcile/types';
 import { runExperiment } from '../../../src/run/experiment';
 import { parseScenario } from '../../../src/scenario/load';
-import { createTestPostgres, type TestDatabase } from '../../helpers/databases';
 import { tempRunDir } from '../run/e2e-helpers';
-import { SCHEMA, startBehaviours, type BehaviourServer } from './behaviours';
+import { useBehaviours } from './behaviours';
 
 const OPS = 24;
 type Status = Verdict['status'];
@@ -69,25 +68,15 @@ function scenarioFor(upstream: string, row: Row, tag: string, books: boolean, db
 
 describe('verdict truth table (real services on PostgreSQL)', function () {
   this.timeout(600_000);
-  let db: TestDatabase;
-  let svc: BehaviourServer;
-  before(async () => {
-    db = await createTestPostgres();
-    for (const stmt of SCHEMA.split(';').filter((s) => s.trim())) await db.query(stmt);
-    svc = await startBehaviours(db.url);
-  });
-  after(async () => {
-    await svc?.close();
-    await db?.drop();
-  });
+  const env = useBehaviours();
 
   for (const row of ROWS) {
     for (const books of [true, false]) {
       const expected = books ? row.withBooks : row.without;
       it(`${row.behaviour} ${books ? 'with books' : 'without probes'} → ${expected}: ${row.why}`, async () => {
         const tag = `${row.behaviour}-${books ? 'b' : 'n'}`.replace(/-/g, '_');
-        const upstream = row.behaviour === 'down' ? 'http://127.0.0.1:1' : svc.url;
-        const scenario = scenarioFor(upstream, row, tag, books, db.url);
+        const upstream = row.behaviour === 'down' ? 'http://127.0.0.1:1' : env.svc().url;
+        const scenario = scenarioFor(upstream, row, tag, books, env.db().url);
         const { verdict, exitCode } = await runExperiment(scenario, { reportDir: tempRunDir(tag), logger: silentLogger(), pretty: false });
         const ev = verdict.evidence!.create;
         const context = `${verdict.status}: ${verdict.reason ?? ''} ${JSON.stringify(ev.outcomes)}`;
@@ -103,14 +92,14 @@ describe('verdict truth table (real services on PostgreSQL)', function () {
           // Copies of refused originals are journaled as not sent; the service saw only the originals.
           expect(ev.copies).to.equal(0);
           expect(ev.dropped['original-refused']).to.equal(n);
-          expect(svc.hits.get(tag)).to.equal(n);
+          expect(env.svc().hits.get(tag)).to.equal(n);
           return;
         }
         expect(ev.ops).to.equal(n);
         expect(ev.copies + dropped).to.equal(n);
-        expect(svc.hits.get(tag)).to.equal(n + ev.copies);
+        expect(env.svc().hits.get(tag)).to.equal(n + ev.copies);
         if (books) {
-          const rows = Number(((await db.query(`select count(*) as n from orders where tag = '${tag}'`)) as Array<{ n: string }>)[0].n);
+          const rows = Number(((await env.db().query(`select count(*) as n from orders where tag = '${tag}'`)) as Array<{ n: string }>)[0].n);
           expect(verdict.probes.orders.delta).to.equal(rows);
           if (expected !== 'inconclusive') expect(verdict.status === 'pass').to.equal(rows === n);
         }
