@@ -46,6 +46,22 @@ function seriesPaths(page: string, i: number): string[] {
 }
 
 describe('renderHtml', () => {
+  it('shows the evidence per rule: judged by header / identity / status / books, the reason, settle', async () => {
+    const evidence: NonNullable<Verdict['evidence']> = {
+      'create-order': {
+        kind: 'http', originals: 10, ops: 10, originalStatuses: { '2xx': 10 }, copies: 12, dropped: { 'budget-total': 2 },
+        outcomes: { ...zero(), replayed: 4, rejected: 1, unverified: 7 }, verified: { header: 1, identity: 3, status: 1, books: 0 },
+        judged: 5, books: [], sufficient: false, reason: 'rule create-order: 12 copies, 7 `unverified`, and no probe reads the books',
+      },
+    };
+    const page = await renderHtml({ verdict: verdict({ status: 'inconclusive', evidence, settle: { drained: false, pending: 3, unstable: ['orders'] } }), timeline: [] });
+    const section = page.slice(page.indexOf('<section id="evidence">'), page.indexOf('</section>', page.indexOf('<section id="evidence">')));
+    expect(section).to.include('create-order');
+    expect(section).to.match(/<td class="num">1<\/td><td class="num">3<\/td>\s*<td class="num">1<\/td><td class="num">0<\/td><td class="num">7<\/td>/);
+    expect(section).to.include('✘ rule create-order: 12 copies, 7 `unverified`, and no probe reads the books');
+    expect(section).to.include('settle: not drained (3 in flight); still moving: orders');
+  });
+
   it('puts the status word first, with the colour class for each status', async () => {
     for (const status of ['pass', 'fail', 'aborted', 'inconclusive'] as const) {
       const page = await renderHtml({ verdict: verdict({ status }), timeline: [] });
