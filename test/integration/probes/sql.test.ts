@@ -19,9 +19,11 @@ async function expectProbeError(p: Promise<unknown>, pattern: RegExp): Promise<P
   throw new Error(`expected a ProbeError matching ${pattern}`);
 }
 
-const engines: Array<{ name: string; create: () => Promise<TestDatabase>; sleep: string; write: string }> = [
-  { name: 'PostgreSQL', create: createTestPostgres, sleep: 'select pg_sleep(5)', write: 'with d as (delete from orders returning 1) select count(*) from d' },
-  { name: 'MariaDB', create: createTestMariaDb, sleep: 'select sleep(5)', write: 'insert into orders (amount) values (1)' },
+const engines: Array<{ name: string; create: () => Promise<TestDatabase>; sleep: string; write: string; keyed: string }> = [
+  { name: 'PostgreSQL', create: createTestPostgres, sleep: 'select pg_sleep(5)', write: 'with d as (delete from orders returning 1) select count(*) from d',
+    keyed: 'select count(*) from orders where id::text = any($1)' },
+  { name: 'MariaDB', create: createTestMariaDb, sleep: 'select sleep(5)', write: 'insert into orders (amount) values (1)',
+    keyed: 'select count(*) from orders where cast(id as char) in (?)' },
 ];
 
 for (const engine of engines) {
@@ -54,6 +56,15 @@ for (const engine of engines) {
       expect(await p.read()).to.equal(58);
       await db.query('delete from orders where id = 1000');
       expect(await p.read()).to.equal(57);
+    });
+
+    it('keyed: binds exactly the given keys (quotes and all), 0 for none, and refuses a read without keys', async () => {
+      const p = createProbe('orders', { ...spec(engine.keyed), keys: { rule: 'create', of: 'ops' } }, { DATABASE_URL: db.url });
+      open.push(p);
+      expect(await p.read(['1', '2', '57', '999', "x'); drop table orders; --"])).to.equal(3);
+      expect(await p.read([])).to.equal(0);
+      await expectProbeError(p.read(), /keyed probe is read with the run's keys/);
+      expect(await probe('select count(*) from orders').read()).to.equal(57);
     });
 
     it('NULL sum is an error that says to coalesce; coalesce reads 0', async () => {
