@@ -24,6 +24,11 @@ describe('probes/http against a real server', () => {
       res.json({ emails, stats: { orders: 12, total: '9007199254740993' }, items: [{ n: 4 }, { n: 5 }], name: 'shop', nothing: null });
     });
     app.get('/number', (_req, res) => res.type('json').send('42'));
+    // A keyed books endpoint: how many of the posted keys have an order.
+    app.post('/orders/count', express.json(), (req, res) => {
+      const keys = (req.body as { keys: string[] }).keys;
+      res.json({ count: keys.filter((k) => ['k1', 'k2', 'k3'].includes(k)).length });
+    });
     app.get('/html', (_req, res) => res.type('html').send('<p>hi</p>'));
     app.get('/down', (_req, res) => res.status(503).json({ error: 'down' }));
     app.get('/slow', (_req, res) => void setTimeout(() => res.json({ n: 1 }), 2000));
@@ -54,6 +59,13 @@ describe('probes/http against a real server', () => {
     expect(await probe('items[1].n').read()).to.equal(5);
     expect(await probe('', `${base}/number`).read()).to.equal(42);
     expect(hits - before).to.equal(5);
+  });
+
+  it('keyed: POSTs {"keys": [...]} and reads the number the service answers', async () => {
+    const p = createProbe('orders', { http: `${base}/orders/count`, path: 'count', headers: {}, timeout: 2000, keys: { rule: 'create', of: 'ops' } }, {});
+    expect(await p.read(['k1', 'k3', 'zz'])).to.equal(2);
+    expect(await p.read([])).to.equal(0);
+    expect(await probeError(p.read())).to.match(/keyed probe is read with the run's keys/);
   });
 
   it('resolves env: headers and sends them', async () => {
