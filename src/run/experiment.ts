@@ -111,7 +111,10 @@ export async function runExperiment(scenario: Scenario, o: RunOptions): Promise<
     if (abortReason === undefined) {
       let drained = await settleAll([...(components.proxy ? [components.proxy] : []), ...components.relays, ...components.infraFaults], settleDeadline);
       // Steps of at least a second: two readings between two Prometheus scrapes would look "stable".
-      const unstable = await waitForStableProbes(probes, settleDeadline, Math.max(scenario.timeline.interval, 1000), keysFor);
+      // Keyed probes settle on the keys known now: with live traffic the key list keeps growing until
+      // the window closes, and a moving list would never read "stable".
+      const frozen = new Map(probes.filter((p) => p.keys).map((p) => [p, keysFor(p)]));
+      const unstable = await waitForStableProbes(probes, settleDeadline, Math.max(scenario.timeline.interval, 1000), (p) => frozen.get(p));
       // The "after" snapshot waits for every original and copy started in the window (a little past the
       // settle deadline at most): each one still in flight could hide a leaked duplicate.
       if (components.proxy) drained = (await components.proxy.closeWindow(Math.max(2000, settleDeadline - Date.now()))) && drained;
