@@ -53,7 +53,7 @@ function scenarioFor(upstream: string, row: Row, tag: string, books: boolean, db
     version: 1,
     name: `truth-${tag}`,
     seed: 7,
-    duration: '2500ms',
+    duration: '3s',
     settle: '5s',
     timeline: { interval: '250ms' },
     http: { listen: '127.0.0.1:0', upstream, copyTimeout: '3s', rules: [{ name: 'create', match: { method: 'POST', path: '/**' }, fraction: 1, faults: [fault] }] },
