@@ -133,7 +133,8 @@ export async function buildVerdict(input: VerdictInput): Promise<Verdict> {
     reason = violated();
   } else if (lacking.length > 0) {
     status = 'inconclusive';
-    reason = lacking.map((e) => e.reason).join('; ');
+    const dry = input.dryRun ?? scenario.dryRun;
+    reason = dry ? 'dry run: every decision was journaled and no copy was sent, so nothing was judged' : lacking.map((e) => e.reason).join('; ');
   }
 
   const verdict: Verdict = {
