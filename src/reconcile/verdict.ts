@@ -84,7 +84,9 @@ export async function buildVerdict(input: VerdictInput): Promise<Verdict> {
   const roleOf = (name: string) => probeRole(name, scenario.invariants);
   for (const [name, reading] of Object.entries(probes)) if (roleOf(name) === 'dedup') reading.role = 'dedup';
   for (const [name, keyed] of Object.entries(input.keyed ?? {})) if (probes[name]) probes[name].keyed = keyed;
-  const invariants = evaluateInvariants(scenario.invariants, probes, tally).map((r, i) => withKeyedHint(r, scenario.invariants[i].probe, probes));
+  // Extra rows that copies already explain (a new id per duplicate) need no hint about other writers.
+  const explained = http.outcomes['re-executed'] > 0;
+  const invariants = evaluateInvariants(scenario.invariants, probes, tally).map((r, i) => (explained ? r : withKeyedHint(r, scenario.invariants[i].probe, probes)));
 
   const evidence: Record<string, RuleEvidence> = {};
   for (const name of names) {

@@ -89,7 +89,15 @@ describe('reconcile/verdict', () => {
     const unread = { before: { orders: { value: 100 } }, after: { orders: { value: null, error: 'probe orders: timed out' } } };
     const fail = await buildVerdict({ ...base, ...wrong, tally });
     expect(fail.status).to.equal('fail');
-    expect(fail.invariants[0]!.detail).to.equal(
+    // The re-executed copies explain the extra rows: no hint about other writers.
+    expect(fail.invariants[0]!.detail).to.equal('orders grew by 12, expected 10 = ops(create-order): 2 extra');
+    // Extra rows no copy explains (every copy replayed): other writers may share the table.
+    const clean = new Journal();
+    for (let i = 0; i < 10; i++) clean.write({ kind: 'original', id: `o-${i}`, rule: 'create-order', key: `k${i}`, status: 201 });
+    for (let i = 0; i < 10; i++) clean.write({ kind: 'copy', id: `c-${i}.1`, of: `o-${i}`, rule: 'create-order', fault: 'replay', key: `k${i}`, status: 201, outcome: 'replayed' });
+    const hinted = await buildVerdict({ ...base, ...wrong, tally: clean.tally, journalEntries: [] });
+    expect(hinted.status).to.equal('fail');
+    expect(hinted.invariants[0]!.detail).to.equal(
       'orders grew by 12, expected 10 = ops(create-order): 2 extra (if other writers share what orders counts, a global count cannot be reconciled: use a keyed probe, docs/verdict.md#keyed-probes)',
     );
     expect(fail.reason).to.match(/2 of 2 invariants violated/);
