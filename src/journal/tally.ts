@@ -16,6 +16,8 @@ export interface RuleCounts {
   statuses: Record<string, number>;
   /** Planned copies not sent, by reason (budget, original failed, body not JSON…). */
   dropped: Record<string, number>;
+  /** Client retries of a key already seen (after lost-reply, for one): duplicates only the books judge. */
+  retries: number;
   /** Verdict-bearing copies by how they were established. */
   verifiedBy: { header: number; identity: number; status: number };
 }
@@ -56,7 +58,7 @@ export class Tally {
     let c = this.rules.get(rule);
     if (!c) {
       c = {
-        originals: 0, ops: 0, picked: 0, copies: 0, outcomes: emptyOutcomes(), statuses: {}, dropped: {},
+        originals: 0, ops: 0, picked: 0, copies: 0, retries: 0, outcomes: emptyOutcomes(), statuses: {}, dropped: {},
         verifiedBy: { header: 0, identity: 0, status: 0 }, succeeded: new RecentKeys(RETRY_MEMORY), pickedKeys: new RecentKeys(RETRY_MEMORY),
       };
       this.rules.set(rule, c);
@@ -94,6 +96,7 @@ export class Tally {
       if (e.redelivery) return; // the relay's own re-processing is counted apart
       if (e.relay !== undefined && e.error !== undefined) return; // refused by the destination: never reached the system
       c.originals += 1;
+      if (e.reason === 'client-retry') c.retries += 1;
       const label = statusLabel(e);
       c.statuses[label] = (c.statuses[label] ?? 0) + 1;
       const identity = e.key ?? e.messageId ?? e.id;
@@ -125,7 +128,7 @@ export class Tally {
 
   totals(): RuleCounts {
     const total: RuleCounts = {
-      originals: 0, ops: 0, picked: 0, copies: 0, outcomes: emptyOutcomes(), statuses: {}, dropped: {}, verifiedBy: { header: 0, identity: 0, status: 0 },
+      originals: 0, ops: 0, picked: 0, copies: 0, retries: 0, outcomes: emptyOutcomes(), statuses: {}, dropped: {}, verifiedBy: { header: 0, identity: 0, status: 0 },
     };
     for (const name of this.names()) {
       const c = this.get(name);
@@ -133,6 +136,7 @@ export class Tally {
       total.ops += c.ops;
       total.picked += c.picked;
       total.copies += c.copies;
+      total.retries += c.retries;
       for (const o of OUTCOMES) total.outcomes[o] += c.outcomes[o];
       sumInto(total.statuses, c.statuses);
       sumInto(total.dropped, c.dropped);

@@ -18,7 +18,8 @@ export interface RuleEvidence {
   dropped: Record<string, number>;
   outcomes: Record<Outcome, number>;
   /** How the copies were judged: replay header, same/different resource identity, status (a refusal,
-   * 409), and the books (copies only the books could judge: `unverified` ones and Kafka copies). */
+   * 409), and the books (duplicates only the books could judge: `unverified` copies, client retries
+   * after lost-reply, Kafka copies). */
   verified: { header: number; identity: number; status: number; books: number };
   /** Copies with a verdict-bearing outcome (what `evidence.minCopies` is compared with). */
   judged: number;
@@ -78,7 +79,8 @@ export function ruleEvidence(name: string, e: EvidenceInput): RuleEvidence {
   const booksCover = e.books.length > 0;
   const o = c.outcomes;
   const unverified = o.unverified;
-  const bookJudged = e.kind === 'kafka' ? (booksCover ? c.copies : 0) : booksCover ? unverified : 0;
+  // Client retries of a seen key (lost-reply's duplicates) show only in the books, like unverified copies.
+  const bookJudged = !booksCover ? 0 : e.kind === 'kafka' ? c.copies : unverified + c.retries;
   const positive = POSITIVE.reduce((n, k) => n + o[k], 0);
   const leaking = LEAKING.reduce((n, k) => n + o[k], 0);
   const judged = e.kind === 'kafka' ? bookJudged : positive + leaking + bookJudged;
@@ -101,7 +103,7 @@ export function ruleEvidence(name: string, e: EvidenceInput): RuleEvidence {
 
 function shortReason(label: string, c: RuleCounts, judged: number, min: number, booksCover: boolean): string {
   const o = c.outcomes;
-  if (c.copies === 0) return `${label}: no copy was sent${droppedText(c.dropped)}: raise the fraction or the budget, or run longer`;
+  if (c.copies === 0 && c.retries === 0) return `${label}: no copy was sent${droppedText(c.dropped)}: raise the fraction or the budget, or run longer`;
   const only = OUTCOMES.filter((k) => o[k] > 0);
   if (only.length === 1 && only[0] === 'error') {
     return `${label}: ${plural(c.copies, 'copy', 'copies')}, all \`error\` (5xx, timeout or connection error): the service fails duplicates instead of answering them, so nothing shows whether it deduplicates`;

@@ -41,6 +41,12 @@ describe('reconcile/evidence', () => {
     expect(ev([...originals(4, 201), ...dropped]).reason).to.equal('rule r: no copy was sent (not sent: 4 budget-total): raise the fraction or the budget, or run longer');
   });
 
+  it('lost-reply: the client retries are the duplicates, judged by the books', () => {
+    const lines = [...originals(12, 201, { fault: 'lost-reply', clientStatus: 504 }), ...originals(12, 201, { fault: undefined, reason: 'client-retry' })];
+    expect(ev(lines)).to.deep.include({ sufficient: false, judged: 0 });
+    expect(ev(lines, ['orders grows by ops(r)'])).to.deep.include({ sufficient: true, judged: 12, ops: 12 });
+  });
+
   it('a relay is judged only by the books', () => {
     const lines: Line[] = [
       ...Array.from({ length: 12 }, (_, i): Line => ({ kind: 'original', id: `m-${i}`, relay: 'r', messageId: `p${i}` })),
