@@ -27,15 +27,19 @@ describe('keyed probes under an unrelated writer (PostgreSQL)', function () {
 
   async function runWithWriter(tag: string, keyed: boolean) {
     let written = 0;
-    // Another replica / job writing to the same table, with its own keys, all through the run.
+    let chain: Promise<unknown> = Promise.resolve();
+    // Another replica / job writing to the same table, with its own keys, all through the run (one
+    // insert at a time: the helper's connection runs one query at once).
     const writer = setInterval(() => {
       written += 1;
-      void env.db().query('insert into orders (tag, key, sku) values ($1, $2, $3)', [tag, `other-${written}`, 'X']);
+      const key = `other-${written}`;
+      chain = chain.then(() => env.db().query('insert into orders (tag, key, sku) values ($1, $2, $3)', [tag, key, 'X']));
     }, 50);
     try {
       return { ...(await runExperiment(scenario(env.svc().url, tag, env.db().url, keyed), { reportDir: tempRunDir(tag), logger: silentLogger(), pretty: false })), written };
     } finally {
       clearInterval(writer);
+      await chain;
     }
   }
 
