@@ -107,6 +107,11 @@ export const scenarioSchema = z
     });
     s.gate.stop.conditions.forEach((c, i) => {
       if ('probe' in c && !(c.probe in s.probes)) ctx.addIssue({ code: 'custom', path: ['gate', 'stop', 'conditions', i, 'probe'], message: `no probe named ${c.probe}` });
+      const name = 'probe' in c ? c.probe : undefined;
+      const watched = name === undefined ? undefined : s.probes[name];
+      if (watched && 'keys' in watched && watched.keys) {
+        ctx.addIssue({ code: 'custom', path: ['gate', 'stop', 'conditions', i, 'probe'], message: `${name} is a keyed probe, read once after settle: a stop condition needs a plain probe` });
+      }
     });
     const httpRules = new Set(s.http?.rules.map((r) => r.name) ?? []);
     for (const [name, p] of Object.entries(s.probes)) {
