@@ -45,7 +45,8 @@ describe('faults', () => {
     expect(changeJson({ a: '100' }, { field: 'a', add: 5 })).to.deep.equal({ a: '105' });
     expect(changeJson({ a: true }, { field: 'a' })).to.deep.equal({ a: false });
     expect(changeJson({ b: { c: 1 } }, { field: 'b.c', set: 9 })).to.deep.equal({ b: { c: 9 } });
-    expect(() => changeJson({ a: 1 }, { field: 'b.c', set: 'x' })).to.throw(/b is not an object/);
+    expect(() => changeJson({ a: 1 }, { field: 'b.c', set: 'x' })).to.throw(/b\.c is not in the body/);
+    expect(() => changeJson({ a: 1 }, { field: 'a.c', set: 'x' })).to.throw(/a is not an object/);
     expect(() => changeJson({ a: 1 }, { field: 'b', add: 1 })).to.throw(/not in the body/);
     const missing = FAULTS['key-reuse'].shape(original, httpFault.parse({ kind: 'key-reuse', change: { field: 'nope' } }) as never, 0);
     expect(missing).to.deep.equal({ skip: 'field-not-changeable' });

@@ -44,7 +44,8 @@ describe('scenario hardening (issue 15)', () => {
     const body = JSON.parse('{"__proto__": {"x": 1}}') as object;
     expect(() => changeJson(body, { field: '__proto__.x', add: 1 })).to.throw();
     expect(changeJson({ item: { qty: 1 } }, { field: 'item.qty', add: 2 })).to.deep.equal({ item: { qty: 3 } });
-    expect(changeJson({}, { field: 'a.b', set: 'v' })).to.deep.equal({ a: { b: 'v' } });
+    // key-reuse changes an existing field only (issue 9: no marker field is ever added).
+    expect(() => changeJson({}, { field: 'a.b', set: 'v' })).to.throw(/a\.b is not in the body/);
   });
 
   it('#7 probe, rule and scenario names that are Object.prototype names are refused', () => {
