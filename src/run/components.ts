@@ -3,6 +3,7 @@ import { startControlServer } from '../control/server';
 import { resolveSecret } from '../secrets';
 import { startProxy, type RunningProxy } from '../http/proxy';
 import { startRelay, type RunningRelay } from '../kafka/relay';
+import { relayHealth } from '../kafka/relay-status';
 import { runKafkaLoad } from '../kafka/load-producer';
 import { runHttpLoad } from '../load/http-load';
 import { startLinks, type RunningLinks } from '../links';
@@ -43,8 +44,11 @@ export async function startComponents(
   };
   try {
     const token = scenario.control.token !== undefined ? resolveSecret(scenario.control.token, 'control.token', env) : undefined;
+    const relays: RunningRelay[] = [];
+    const named = () => relays.map((relay, i) => ({ name: scenario.kafka!.relays[i].name, relay }));
     const control = await startControlServer({
       listen: scenario.control.listen, token, halt: ctx.halt, registry: ctx.metrics.registry, status, logger: ctx.logger,
+      health: () => relayHealth(named()),
     });
     closers.push(() => control.close());
     // Links first: the service reaches its dependencies through them from the baseline on.
@@ -56,11 +60,13 @@ export async function startComponents(
     const attached = scenario.attach ? await attachProxies(scenario, ctx, env, who) : undefined;
     const proxy = attached ?? (scenario.http ? await startProxy({ http: scenario.http, ...common, armed: { scope: scenario.gate.scope }, windowClosed: true }) : undefined);
     if (proxy) closers.push(() => proxy.close(2000));
-    const relays: RunningRelay[] = [];
     for (const relay of scenario.kafka?.relays ?? []) {
       const running = await startRelay({ kafka: scenario.kafka!, relay, ...common });
       relays.push(running);
       closers.push(() => running.close());
+      // A relay that fails for good (refused message, dead consumer, foreign group member) stops
+      // consuming: the run must not go on as if it were relaying. Halting ends it as aborted, naming why.
+      void running.failed.then((reason) => ctx.halt.halt(`relay ${relay.name} failed: ${reason}`));
     }
     const redeliver = scenario.kafka?.redeliver?.length
       ? startRedeliveries(scenario.kafka, scenario.kafka.redeliver, scenario.seed, scenario.duration, ctx)
