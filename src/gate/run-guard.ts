@@ -2,6 +2,7 @@
 // machine calls it in four places: the gate before anything starts, the stop conditions during the
 // window, and the audit trail (halt, stop, end).
 import type { ChaosContext } from '../run/context';
+import type { ProbeKeys } from '../scenario/schema-probes';
 import type { Scenario } from '../scenario/schema';
 import { createStopSources, type UpstreamCounts } from '../stop';
 import { countUpstream } from '../stop/upstream-5xx';
@@ -28,7 +29,11 @@ export function openRunGuard(scenario: Scenario, ctx: ChaosContext, env: NodeJS.
   ctx.journal.watchers.push(countUpstream(local));
   let counts: () => Promise<UpstreamCounts> | UpstreamCounts = () => ({ ...local });
   // Built now, so a stop condition's bad probe (a missing env: variable) is refused before anything runs.
-  const sources = createStopSources(scenario, { env, upstreamCounts: () => counts() });
+  const keysFor = (k: ProbeKeys) => {
+    const sets = ctx.journal.tally.keysOf(k.rule);
+    return sets === undefined || sets.truncated ? undefined : [...sets[k.of]];
+  };
+  const sources = createStopSources(scenario, { env, upstreamCounts: () => counts(), keysFor });
   let watch: StopWatch | undefined;
   // Halts from the control API or a signal; a stop condition journals its own `stop`/`halt` first.
   ctx.halt.on('halt', (reason: string) => {

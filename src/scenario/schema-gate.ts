@@ -25,7 +25,12 @@ const upstreamStop = z.strictObject({
 const probeStop = z.strictObject({
   name,
   probe: z.string().min(1).describe('a probe of this scenario (e.g. a keyed probe on a synthetic account)'),
-  expected: z.number().describe('the value the probe must keep during the window'),
+  expected: z.number().optional().describe('a plain probe: the value it must keep during the window'),
+  perKey: z
+    .number()
+    .min(0)
+    .optional()
+    .describe("a keyed probe: its value per key of the run so far (1 for one row per operation); more trips (a leak detected mid-run), less does not (books that lag)"),
   tolerance: z.number().min(0).default(0).describe('trips when |value - expected| is above this'),
 });
 

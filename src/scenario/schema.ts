@@ -109,9 +109,11 @@ export const scenarioSchema = z
       if ('probe' in c && !(c.probe in s.probes)) ctx.addIssue({ code: 'custom', path: ['gate', 'stop', 'conditions', i, 'probe'], message: `no probe named ${c.probe}` });
       const name = 'probe' in c ? c.probe : undefined;
       const watched = name === undefined ? undefined : s.probes[name];
-      if (watched && 'keys' in watched && watched.keys) {
-        ctx.addIssue({ code: 'custom', path: ['gate', 'stop', 'conditions', i, 'probe'], message: `${name} is a keyed probe, read once after settle: a stop condition needs a plain probe` });
-      }
+      if (!watched || !('probe' in c)) return;
+      // A keyed probe's key list grows during the window: its expected value is per key, not fixed.
+      const keyed = 'keys' in watched && watched.keys !== undefined;
+      if (keyed && c.perKey === undefined) ctx.addIssue({ code: 'custom', path: ['gate', 'stop', 'conditions', i, 'perKey'], message: `${name} is a keyed probe: give perKey (its value per key of the run so far), not expected` });
+      if (!keyed && c.expected === undefined) ctx.addIssue({ code: 'custom', path: ['gate', 'stop', 'conditions', i, 'expected'], message: `${name} is a plain probe: give expected (perKey is for keyed probes)` });
     });
     const httpRules = new Set(s.http?.rules.map((r) => r.name) ?? []);
     for (const [name, p] of Object.entries(s.probes)) {

@@ -1,6 +1,7 @@
 // A stop condition, evaluated every interval during the chaos window. read() gives the current value,
 // `undefined` when there is nothing to judge this interval (too few requests), or throws when the
 // value cannot be read (counted towards the fail-closed halt).
+import type { ProbeKeys } from '../scenario/schema-probes';
 export interface StopSource {
   name: string;
   read(): Promise<number | undefined>;
@@ -17,6 +18,8 @@ export interface UpstreamCounts {
 
 export interface StopDeps {
   env: NodeJS.ProcessEnv;
+  /** A keyed probe's keys so far (the run's tally); undefined when the list outgrew its bound. */
+  keysFor?: (keys: ProbeKeys) => readonly string[] | undefined;
   /** The upstream's answers so far; attach mode sums the standing proxies' counts. */
   upstreamCounts: () => Promise<UpstreamCounts> | UpstreamCounts;
 }
