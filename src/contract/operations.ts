@@ -69,9 +69,11 @@ function toOperation(path: string, method: string, item: Obj, opts: SelectOption
   Object.assign(out, requestBody(op.requestBody as Obj | undefined, pointer));
   const probe = opts.probes[id] ?? op['x-doubletap-probe'];
   if (probe !== undefined) {
-    const parsed = probeSchema.safeParse(probe);
+    // `name` labels the probe in evidence ("probe orders: +1"); the rest is an ordinary probe.
+    const { name, ...spec } = (probe ?? {}) as Obj;
+    const parsed = probeSchema.safeParse(spec);
     const where = id in opts.probes ? `--probes: ${id}` : `${file}#${joinPointer(pointer, 'x-doubletap-probe')}`;
-    if (parsed.success) out.probe = parsed.data as ProbeSpec;
+    if (parsed.success) out.probe = { name: typeof name === 'string' && name ? name : 'x-doubletap-probe', spec: parsed.data as ProbeSpec, where };
     else issues.push(`${where}: not a probe (sql+url, http[+path] or prometheus+url): ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   }
   return out;

@@ -1,6 +1,7 @@
 // A per-operation probe built from the existing probe kinds (src/probes). A probe whose query or URL
 // contains {{key}} is keyed: it counts the side effects of one Idempotency-Key, so other traffic on the
 // same tables cannot blur the count. Keys are ours ([A-Za-z0-9-]), so substituting them is safe.
+import { ConfigError } from '../errors';
 import { createProbe, type Probe } from '../probes';
 import type { ProbeSpec } from '../scenario/schema-probes';
 
@@ -14,11 +15,22 @@ export interface ProbeReader {
 
 const KEY = /\{\{\s*key\s*\}\}/g;
 
-export function createProbeReader(name: string, spec: ProbeSpec, env: NodeJS.ProcessEnv = process.env): ProbeReader {
+/** Config problems (a missing env: variable, a bad URL) surface here, before any request: `where` names the place. */
+export function createProbeReader(name: string, spec: ProbeSpec, where: string, env: NodeJS.ProcessEnv = process.env): ProbeReader {
   const text = 'sql' in spec ? spec.sql : 'http' in spec ? spec.http : spec.prometheus;
   const keyed = KEY.test(text);
   KEY.lastIndex = 0;
-  const fixed: Probe | undefined = keyed ? undefined : createProbe(name, spec, env);
+  let fixed: Probe | undefined;
+  try {
+    fixed = createProbe(name, keyed ? withKey(spec, 'preflight') : spec, env);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new ConfigError(err.issues.map((i) => i.replace(`probes.${name}.`, `${where}/`).replace(`probes.${name}`, where)));
+    throw err;
+  }
+  if (keyed) {
+    void fixed.close();
+    fixed = undefined;
+  }
   return {
     name,
     keyed,

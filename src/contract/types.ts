@@ -15,6 +15,8 @@ export interface CheckResult {
   summary: string;
   /** What was seen: answers (status, identity, replay header) and probe movements. Never bodies. */
   evidence: string[];
+  /** Wall time of the check, filled in by the runner. */
+  durationMs?: number;
 }
 
 export interface ParameterSpec {
@@ -42,7 +44,8 @@ export interface Operation {
   marked: boolean;
   parameters: ParameterSpec[];
   body?: { mediaType: string; schema: JsonSchema; example?: unknown; pointer: string };
-  probe?: ProbeSpec;
+  /** Watches the operation's side effects; `name` labels it in the evidence. */
+  probe?: { name: string; spec: ProbeSpec; where: string };
   /** Why requests for this operation cannot be built (every check is then inconclusive with it). */
   unsupported?: string;
 }

@@ -21,9 +21,9 @@ export async function sequentialDuplicate(ctx: CheckContext): Promise<CheckResul
     const name = ctx.probe!.name;
     const [d1, d2] = [p1 - p0, p2 - p1];
     evidence.push(probeLine(name, 'on the 1st', d1), probeLine(name, 'on the 2nd', d2));
+    if (d1 > 0) ctx.learned.unit = d1;
     if (d2 > 0) return result(CHECK, 'fail', `the duplicate executed again: probe ${name} grew by ${d2} on the second request`, evidence);
     if (d1 <= 0) return result(CHECK, 'inconclusive', `probe ${name} did not move on the first request: it does not watch this operation's side effect`, evidence);
-    ctx.learned.unit = d1;
     if (differentIdentity(second, first)) return result(CHECK, 'fail', `the second answer names another resource (${second.identity}, first ${first.identity})`, evidence);
     if (second.status !== first.status) return result(CHECK, 'fail', `the second answer (${second.status}) is not a replay of the first (${first.status})`, evidence);
     return result(CHECK, 'pass', `one side effect (probe ${name} +${d1} then +0); the second answer replays the first`, evidence);
