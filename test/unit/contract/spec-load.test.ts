@@ -4,21 +4,10 @@ import { expect } from 'chai';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, EXIT } from '../../../src/errors';
-import { CHECK_NAMES } from '../../../src/contract/types';
-import { findOperations, type SelectOptions } from '../../../src/contract/operations';
-import { preflightPlan } from '../../../src/contract/plan';
+import { prepare, SELECT } from './prepare';
 import { loadOpenApi } from '../../../src/contract/spec-load';
 
 const DIR = join(__dirname, '..', '..', 'fixtures', 'openapi');
-const SELECT: SelectOptions = { operations: 'all', only: [], keyHeader: 'Idempotency-Key', probes: {} };
-
-export async function prepare(file: string, select = SELECT) {
-  const spec = await loadOpenApi(file);
-  const ops = findOperations(spec.resolved, file, select);
-  preflightPlan(ops, CHECK_NAMES, { baseUrl: 'http://127.0.0.1:1', seed: 1, file });
-  return { spec, ops };
-}
-
 const EXPECTED: Record<string, string> = {
   'not-yaml.yaml': 'not-yaml.yaml: not valid YAML or JSON (line 3, column 1)',
   'swagger-2.yaml': 'swagger-2.yaml#/swagger: Swagger 2.0 is not supported; convert it to OpenAPI 3.0 or 3.1',
