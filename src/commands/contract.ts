@@ -11,7 +11,7 @@ import { runContract, type ContractOptions } from '../contract/run';
 import { formatTable } from '../contract/table';
 import { parseDuration } from '../scenario/durations';
 
-interface ContractFlags {
+export interface ContractFlags {
   openapi: string;
   baseUrl: string;
   only?: string;
@@ -86,10 +86,15 @@ export function registerContract(program: Command): void {
     .option('--identity-pointer <ptr>', 'JSON pointer of the resource identity in answers (default: id, else every *_id)')
     .option('--run-id <id>', 'part of every key (default: seed and start time, so reruns never collide)')
     .action(async (flags: ContractFlags) => {
-      const report = await runContract(contractOptions(flags));
-      process.stdout.write(formatTable(report) + '\n');
-      if (flags.junit) await writeFile(flags.junit, renderJunit(report), 'utf8');
-      if (flags.reportDir) process.stdout.write(`report ${await writeContractReport(flags.reportDir, report)}\n`);
-      process.exitCode = STATUS_EXIT[report.status];
+      process.exitCode = await runContractCommand(flags, (text) => process.stdout.write(text));
     });
+}
+
+/** The command without commander: runs, prints the table, writes the files; returns the exit code. */
+export async function runContractCommand(flags: ContractFlags, write: (text: string) => void, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const report = await runContract({ ...contractOptions(flags), env });
+  write(formatTable(report) + '\n');
+  if (flags.junit) await writeFile(flags.junit, renderJunit(report), 'utf8');
+  if (flags.reportDir) write(`report ${await writeContractReport(flags.reportDir, report)}\n`);
+  return STATUS_EXIT[report.status];
 }

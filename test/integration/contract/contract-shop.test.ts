@@ -7,10 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseJunit } from 'junit2json';
 import { parse as parseYaml, stringify } from 'yaml';
+import type { ConfigError } from '../../../src/errors';
 import { createTestPostgres, type TestDatabase } from '../../helpers/databases';
 import { REPO_ROOT, runCli, type CliResult } from '../../helpers/cli';
 import { startShop, type Shop } from '../../../examples/shop';
 import type { ContractReport } from '../../../src/contract/run';
+import { runContractCommand } from '../../../src/commands/contract';
+import { DEFAULT_FLAGS } from './flags';
 
 const SPEC = join(REPO_ROOT, 'examples', 'shop', 'openapi.yaml');
 
@@ -19,9 +22,17 @@ describe('doubletap contract against the example shop (PostgreSQL)', function ()
   let db: TestDatabase;
   let shop: Shop;
   let dir: string;
-  const contract = (base: string, name: string, extra: string[] = [], spec = SPEC): Promise<CliResult> =>
-    runCli(['contract', '--openapi', spec, '--base-url', base, '--seed', '3', '--run-id', name,
-      '--report-dir', join(dir, name), '--junit', join(dir, `${name}.xml`), ...extra], { env: { DATABASE_URL: db.url }, timeoutMs: 60_000 });
+  // Through the real CLI (a child process) where the exit code and stdout are the point; in process
+  // (the same command function, without commander) elsewhere, because a CLI start is slow on a busy machine.
+  const cli = (base: string, name: string): Promise<CliResult> =>
+    runCli(['contract', '--openapi', SPEC, '--base-url', base, '--seed', '3', '--run-id', name,
+      '--report-dir', join(dir, name), '--junit', join(dir, `${name}.xml`)], { env: { DATABASE_URL: db.url }, timeoutMs: 80_000 });
+  const contract = async (base: string, name: string, spec = SPEC): Promise<{ code: number; stdout: string }> => {
+    let stdout = '';
+    const flags = { ...DEFAULT_FLAGS, openapi: spec, baseUrl: base, seed: '3', runId: name, reportDir: join(dir, name), junit: join(dir, `${name}.xml`) };
+    const code = await runContractCommand(flags, (t) => (stdout += t), { ...process.env, DATABASE_URL: db.url });
+    return { code, stdout };
+  };
   const report = (name: string): ContractReport => JSON.parse(readFileSync(join(dir, name, 'contract.json'), 'utf8'));
   const statuses = (name: string): Record<string, string> =>
     Object.fromEntries(report(name).operations[0].results.map((r) => [r.check, r.status]));
@@ -42,7 +53,7 @@ describe('doubletap contract against the example shop (PostgreSQL)', function ()
   });
 
   it('correct: every check passes (store-down not applicable), exit 0, one order per key in the books', async () => {
-    const r = await contract(shop.url, 'correct');
+    const r = await cli(shop.url, 'correct');
     expect(r.code, r.stderr + r.stdout).to.equal(0);
     expect(statuses('correct')).to.deep.equal({
       'sequential-duplicate': 'pass', 'concurrent-duplicate': 'pass', 'body-mismatch': 'pass', 'missing-key': 'pass', 'store-down': 'not-applicable',
@@ -57,8 +68,9 @@ describe('doubletap contract against the example shop (PostgreSQL)', function ()
   });
 
   it('naive: sequential, concurrent, body-mismatch and missing-key fail, each with its evidence; exit 1', async () => {
-    const r = await contract(`${shop.url}/naive`, 'naive');
+    const r = await cli(`${shop.url}/naive`, 'naive');
     expect(r.code, r.stderr).to.equal(1);
+    expect(r.stdout).to.include('contract fail: 4 checks failed');
     expect(statuses('naive')).to.deep.equal({
       'sequential-duplicate': 'fail', 'concurrent-duplicate': 'fail', 'body-mismatch': 'fail', 'missing-key': 'fail', 'store-down': 'not-applicable',
     });
@@ -98,19 +110,21 @@ describe('doubletap contract against the example shop (PostgreSQL)', function ()
     delete raw.paths['/orders'].post['x-doubletap-probe'];
     const spec = join(dir, 'no-probe.yaml');
     writeFileSync(spec, stringify(raw));
-    const r = await contract(shop.url, 'answers', [], spec);
+    const r = await contract(shop.url, 'answers', spec);
     expect(r.code, r.stdout).to.equal(0);
     expect(report('answers').operations[0].results[0].summary).to.equal('the second answer is a replay (same identity ' + report('answers').operations[0].results[0].evidence[0].replace(/^1st: 201, /, '') + '); no probe, so side effects were not counted');
-    const naive = await contract(`${shop.url}/naive`, 'answers-naive', [], spec);
+    const naive = await contract(`${shop.url}/naive`, 'answers-naive', spec);
     expect(naive.code).to.equal(1);
     expect(report('answers-naive').operations[0].results[0].summary).to.match(/^re-executed: the second answer names another resource/);
   });
 
   it('a keyed probe without its DATABASE_URL is a config error: exit 2, nothing sent', async () => {
     const before = (await db.query('SELECT count(*)::int AS n FROM orders')) as { n: number }[];
-    const r = await runCli(['contract', '--openapi', SPEC, '--base-url', shop.url], { env: { DATABASE_URL: undefined } });
-    expect(r.code).to.equal(2);
-    expect(r.stderr).to.include('openapi.yaml#/paths/~1orders/post/x-doubletap-probe/url: environment variable DATABASE_URL is not set');
+    const env = { ...process.env };
+    delete env.DATABASE_URL;
+    const err = (await runContractCommand({ ...DEFAULT_FLAGS, openapi: SPEC, baseUrl: shop.url, seed: '1' }, () => undefined, env).catch((e: unknown) => e)) as ConfigError;
+    expect(err.exitCode).to.equal(2);
+    expect(err.issues.join('\n')).to.include('openapi.yaml#/paths/~1orders/post/x-doubletap-probe/url: environment variable DATABASE_URL is not set');
     const after = (await db.query('SELECT count(*)::int AS n FROM orders')) as { n: number }[];
     expect(after[0].n).to.equal(before[0].n);
   });

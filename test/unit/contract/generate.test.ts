@@ -1,9 +1,7 @@
 // Generated requests are valid: every body passes ajv against its (dereferenced) schema, every path,
 // query and header parameter against its own; and the same seed gives the same requests.
 import { expect } from 'chai';
-import Ajv2020 from 'ajv/dist/2020';
-import AjvDraft04 from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
+import { validator } from '../../helpers/schema-validator';
 import { join } from 'node:path';
 import { CHECK_NAMES, type Operation } from '../../../src/contract/types';
 import { planOtherBody, planRequest } from '../../../src/contract/plan';
@@ -14,17 +12,6 @@ import { prepare } from './prepare';
 const DIR = join(__dirname, '..', '..', 'fixtures', 'openapi', 'valid');
 const FIXTURES = ['rich-3.0.yaml', 'rich-3.1.json', join('..', '..', '..', '..', 'examples', 'shop', 'openapi.yaml')];
 const SEEDS = Array.from({ length: 25 }, (_, i) => i + 1);
-
-function validator(version: '3.0' | '3.1') {
-  const opts = { strict: false, allErrors: true };
-  const ajv = version === '3.0' ? new AjvDraft04(opts) : new Ajv2020(opts);
-  addFormats(ajv as never);
-  return (schema: object, value: unknown): string | undefined => {
-    // OpenAPI 3.0's `nullable` is not JSON Schema; our generator never makes null for it, so ignoring it is safe.
-    const ok = ajv.validate(schema, value);
-    return ok ? undefined : ajv.errorsText(ajv.errors);
-  };
-}
 
 function paramValues(op: Operation, url: URL, headers: Record<string, string>): Array<[string, unknown, object]> {
   const names = [...op.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
