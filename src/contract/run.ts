@@ -6,6 +6,7 @@ import { createCheckContext, type ContractLink } from './context';
 import { result } from './evidence';
 import { findOperations, type SelectOptions } from './operations';
 import { preflightPlan } from './plan';
+import { fetchFailure } from './send';
 import { createProbeReader, type ProbeReader } from './probe';
 import { loadOpenApi } from './spec-load';
 import { CHECK_NAMES, type CheckResult, type CheckStatus, type Operation } from './types';
@@ -96,8 +97,7 @@ async function assertReachable(baseUrl: string, timeoutMs: number): Promise<void
   try {
     await fetch(baseUrl, { method: 'HEAD', signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause?.code;
-    throw new UnreachableError(baseUrl, cause ?? messageOf(err));
+    throw new UnreachableError(baseUrl, fetchFailure(err));
   }
 }
 

@@ -36,7 +36,12 @@ export async function send(req: PlannedRequest, key: string | undefined, o: Send
       canonical: canonicalJson(body),
     };
   } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause?.code;
-    return { status: 0, replayedHeader: false, canonical: '', error: cause ?? messageOf(err) };
+    return { status: 0, replayedHeader: false, canonical: '', error: fetchFailure(err) };
   }
+}
+
+/** fetch says only "fetch failed": the cause has the useful part (ECONNREFUSED, bad port, timeout). */
+export function fetchFailure(err: unknown): string {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? messageOf(err);
 }
