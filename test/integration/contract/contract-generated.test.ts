@@ -2,6 +2,8 @@
 // run against a real HTTP server that dedups honestly: every request that reaches it is counted and
 // validated against the spec, and every applicable check passes on the answers alone.
 import { expect } from 'chai';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runContractCommand } from '../../../src/commands/contract';
 import { CHECK_NAMES } from '../../../src/contract/types';
@@ -70,5 +72,17 @@ describe('doubletap contract: generated requests against a real server', functio
     }
     expect(first.filter((x) => x.method === 'POST')).to.have.length(10);
     expect(CHECK_NAMES).to.have.length(5);
+  });
+
+  it('--probes file: an http probe per operation reads the server\'s books around each request', async () => {
+    const probes = join(mkdtempSync(join(tmpdir(), 'doubletap-probes-')), 'probes.yaml');
+    writeFileSync(probes, `"POST /hooks/{hookId}/deliveries": { name: executions, http: "${server.url}/books", path: executions }\n`);
+    const report = join(probes, '..', 'report');
+    const code = await runContractCommand({ ...DEFAULT_FLAGS, openapi: join(DIR, 'rich-3.1.json'), baseUrl: server.url, seed: '8', runId: 'p', probes, reportDir: report }, () => undefined);
+    expect(code).to.equal(0);
+    const results = JSON.parse(readFileSync(join(report, 'contract.json'), 'utf8')).operations[0].results;
+    expect(results[0].evidence).to.include.members(['probe executions: +1 on the 1st', 'probe executions: +0 on the 2nd']);
+    expect(results[1].evidence).to.include('probe executions: +1 for 5 requests');
+    expect(results[1].summary).to.equal('exactly one execution (probe executions +1); the other 4 replayed or got 409');
   });
 });

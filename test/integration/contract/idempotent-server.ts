@@ -31,7 +31,8 @@ export async function startIdempotentServer(workMs = 30): Promise<IdempotentServ
         res.writeHead(status, { 'content-type': 'application/json', ...(replayed ? { 'idempotent-replayed': 'true' } : {}) });
         res.end(typeof json === 'string' ? json : JSON.stringify(json));
       };
-      if (req.method === 'HEAD' || req.method === 'GET') return reply(200, {});
+      // The books: how many times a write really ran (what an http probe reads).
+      if (req.method === 'HEAD' || req.method === 'GET') return reply(200, { executions: nextId - 1 });
       const key = req.headers['idempotency-key'];
       if (typeof key !== 'string') return reply(400, { error: 'idempotency_key_missing' });
       const id = `${req.method} ${req.url} ${key}`;
