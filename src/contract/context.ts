@@ -51,3 +51,14 @@ export async function readProbe(ctx: CheckContext, key: string | undefined): Pro
   if (!ctx.probe || (ctx.probe.keyed && key === undefined)) return undefined;
   return ctx.probe.read(key);
 }
+
+/** Sends the requests one after another with `key`, reading the probe before the first and after each. */
+export async function sendInTurn(ctx: CheckContext, key: string, requests: PlannedRequest[]): Promise<{ answers: Answer[]; readings: Array<number | undefined> }> {
+  const readings = [await readProbe(ctx, key)];
+  const answers: Answer[] = [];
+  for (const req of requests) {
+    answers.push(await ctx.send(req, key));
+    readings.push(await readProbe(ctx, key));
+  }
+  return { answers, readings };
+}

@@ -1,5 +1,5 @@
 // Check 3: the key reused with another body → refused (422, or 400), never a replay, never executed.
-import { readProbe, type CheckContext } from '../context';
+import { sendInTurn, type CheckContext } from '../context';
 import { describeAnswer, differentIdentity, firstFailed, ok, probeLine, replayEvidence, result } from '../evidence';
 import type { CheckResult } from '../types';
 
@@ -11,10 +11,7 @@ export async function bodyMismatch(ctx: CheckContext): Promise<CheckResult> {
   const req = ctx.request(CHECK);
   const other = ctx.otherBody(CHECK, req);
   if (!other) return result(CHECK, 'not-applicable', 'the schema allows only one body', []);
-  const first = await ctx.send(req, key);
-  const p1 = await readProbe(ctx, key);
-  const second = await ctx.send(other, key);
-  const p2 = await readProbe(ctx, key);
+  const { answers: [first, second], readings: [, p1, p2] } = await sendInTurn(ctx, key, [req, other]);
   const evidence = [describeAnswer('1st', first), describeAnswer('2nd (same key, another body)', second)];
   const failed = firstFailed(CHECK, first, evidence);
   if (failed) return failed;

@@ -1,5 +1,5 @@
 // Check 1: the same key twice, one after the other → one side effect; the second answer is a replay.
-import { readProbe, type CheckContext } from '../context';
+import { sendInTurn, type CheckContext } from '../context';
 import { describeAnswer, differentIdentity, firstFailed, probeLine, replayEvidence, result } from '../evidence';
 import type { CheckResult } from '../types';
 
@@ -8,11 +8,7 @@ const CHECK = 'sequential-duplicate';
 export async function sequentialDuplicate(ctx: CheckContext): Promise<CheckResult> {
   const key = ctx.key(CHECK);
   const req = ctx.request(CHECK);
-  const p0 = await readProbe(ctx, key);
-  const first = await ctx.send(req, key);
-  const p1 = await readProbe(ctx, key);
-  const second = await ctx.send(req, key);
-  const p2 = await readProbe(ctx, key);
+  const { answers: [first, second], readings: [p0, p1, p2] } = await sendInTurn(ctx, key, [req, req]);
   const evidence = [describeAnswer('1st', first), describeAnswer('2nd (same key, same body)', second)];
   const failed = firstFailed(CHECK, first, evidence);
   if (failed) return failed;

@@ -19,30 +19,29 @@ describe('doubletap contract: command line', function () {
     }
   });
 
-  it('bad flags: every problem at once, exit 2, nothing sent', async () => {
+  /** Runs the CLI against a live server and checks that nothing reached it. */
+  async function refused(args: (url: string) => string[]): Promise<string> {
     const server = await startIdempotentServer();
     try {
-      const r = await runCli(['contract', '--openapi', SHOP_SPEC, '--base-url', server.url, '--seed', 'x', '--concurrency', '1', '--operations', 'some'], { timeoutMs: 60_000 });
+      const r = await runCli(['contract', ...args(server.url)], { timeoutMs: 60_000 });
       expect(r.code).to.equal(2);
-      expect(r.stderr).to.include('--seed: must be a whole number (got x)');
-      expect(r.stderr).to.include('--concurrency: must be a whole number from 2 to 100 (got 1)');
-      expect(r.stderr).to.include('--operations: must be all or marked (got some)');
       expect(server.requests).to.have.length(0);
+      return r.stderr;
     } finally {
       await server.close();
     }
+  }
+
+  it('bad flags: every problem at once, exit 2, nothing sent', async () => {
+    const stderr = await refused((url) => ['--openapi', SHOP_SPEC, '--base-url', url, '--seed', 'x', '--concurrency', '1', '--operations', 'some']);
+    expect(stderr).to.include('--seed: must be a whole number (got x)');
+    expect(stderr).to.include('--concurrency: must be a whole number from 2 to 100 (got 1)');
+    expect(stderr).to.include('--operations: must be all or marked (got some)');
   });
 
   it('an invalid spec: exit 2 with its JSON pointer, nothing sent', async () => {
-    const server = await startIdempotentServer();
-    try {
-      const r = await runCli(['contract', '--openapi', join(FIXTURES, 'invalid', 'broken-ref.yaml'), '--base-url', server.url], { timeoutMs: 60_000 });
-      expect(r.code).to.equal(2);
-      expect(r.stderr).to.include('broken-ref.yaml#/paths/~1orders/post/requestBody/content/application~1json/schema/$ref: $ref #/components/schemas/Nope points to nothing in this document');
-      expect(server.requests).to.have.length(0);
-    } finally {
-      await server.close();
-    }
+    const stderr = await refused((url) => ['--openapi', join(FIXTURES, 'invalid', 'broken-ref.yaml'), '--base-url', url]);
+    expect(stderr).to.include('broken-ref.yaml#/paths/~1orders/post/requestBody/content/application~1json/schema/$ref: $ref #/components/schemas/Nope points to nothing in this document');
   });
 
   it('an unreachable service: exit 2 naming its address', async () => {
