@@ -36,6 +36,7 @@ export function contractOptions(f: ContractFlags, now = Date.now()): ContractOpt
   try {
     const u = new URL(f.baseUrl);
     if (u.protocol !== 'http:' && u.protocol !== 'https:') issues.push(`--base-url: must be http:// or https:// (got ${u.protocol})`);
+    if (u.username || u.password) issues.push('--base-url: no credentials in the URL (reports and logs would show them)');
     baseUrl = u.href.replace(/\/+$/, '');
   } catch {
     issues.push(`--base-url: not a URL (${f.baseUrl})`);

@@ -1,5 +1,6 @@
 // What every check gets: its operation, how to plan and send requests, the probe, and what earlier
 // checks of the same operation learned (the side effects of one execution).
+import { generate, rngFor } from './generate';
 import type { ProbeReader } from './probe';
 import { planOtherBody, planRequest, type PlanOptions } from './plan';
 import { send, type SendOptions } from './send';
@@ -36,7 +37,7 @@ export function createCheckContext(op: Operation, index: number, probe: ProbeRea
   return {
     op,
     concurrency: o.concurrency,
-    key: (check) => `dt-${o.runId}-${index}-${check}`,
+    key: (check) => makeKey(op, `dt-${o.runId}-${index}-${check}`),
     request: (check) => planRequest(op, check, 0, o),
     otherBody: (check, first) => planOtherBody(op, check, first, o),
     send: (req, key) => send(req, key, { ...o, method: op.method }),
@@ -44,6 +45,12 @@ export function createCheckContext(op: Operation, index: number, probe: ProbeRea
     learned: {},
     link: o.link,
   };
+}
+
+/** Readable keys, unless the spec wants a uuid: then one derived from the same parts (still unique per run). */
+function makeKey(op: Operation, readable: string): string {
+  if (op.keySchema?.format !== 'uuid') return readable;
+  return String(generate({ type: 'string', format: 'uuid' }, rngFor(readable), op.pointer));
 }
 
 /** Reads the probe for `key` (keyed probes) or in total; undefined when there is no probe. */

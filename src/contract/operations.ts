@@ -63,6 +63,7 @@ function toOperation(path: string, method: string, item: Obj, opts: SelectOption
     operationId: typeof op.operationId === 'string' ? op.operationId : undefined,
     marked: idem !== undefined && idem !== false,
     keyRequired: Boolean(keyParam?.required) || (typeof idem === 'object' && idem !== null && (idem as Obj).required === true),
+    keySchema: keyParam?.schema,
     // The key header is the check's to set; every other parameter is generated.
     parameters: parameters.filter((p) => p !== keyParam),
   };

@@ -40,6 +40,8 @@ export interface Operation {
   pointer: string;
   /** The key header is a required parameter, or `x-idempotency: { required: true }`. */
   keyRequired: boolean;
+  /** The key header's schema, when the spec declares one (a uuid format gets uuid keys). */
+  keySchema?: JsonSchema;
   /** Marked with `x-idempotency` (any value but false). */
   marked: boolean;
   parameters: ParameterSpec[];

@@ -2,7 +2,7 @@
 // and what stays inconclusive because it proves nothing.
 import { expect } from 'chai';
 import { CHECKS } from '../../../src/contract/checks';
-import type { CheckContext } from '../../../src/contract/context';
+import { createCheckContext, type CheckContext } from '../../../src/contract/context';
 import type { Answer, Operation } from '../../../src/contract/types';
 
 const OP: Operation = {
@@ -116,5 +116,19 @@ describe('contract checks: evidence rules', () => {
       expect((await CHECKS['store-down'](ctx([a(201, 'id=1')], undefined, { link }))).status).to.equal('fail');
       expect(down).to.equal(2);
     });
+  });
+});
+
+describe('contract keys', () => {
+  it('are readable and unique per run and check; a uuid-format key header gets uuids', () => {
+    const o = { baseUrl: 'http://x', seed: 1, file: 'f', runId: 'r1', concurrency: 5, keyHeader: 'Idempotency-Key', timeoutMs: 1000 };
+    const plain = createCheckContext(OP, 0, undefined, o);
+    expect(plain.key('sequential-duplicate')).to.equal('dt-r1-0-sequential-duplicate');
+    const uuid = createCheckContext({ ...OP, keySchema: { type: 'string', format: 'uuid' } }, 0, undefined, o);
+    const k = uuid.key('sequential-duplicate');
+    expect(k).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(uuid.key('sequential-duplicate')).to.equal(k);
+    expect(uuid.key('concurrent-duplicate')).to.not.equal(k);
+    expect(createCheckContext({ ...OP, keySchema: { format: 'uuid' } }, 0, undefined, { ...o, runId: 'r2' }).key('sequential-duplicate')).to.not.equal(k);
   });
 });
