@@ -22,8 +22,6 @@ export interface ContractOptions extends SelectOptions {
   identityPointer?: string;
   link?: ContractLink;
   env?: NodeJS.ProcessEnv;
-  /** Called after each check (progress lines). */
-  onResult?: (op: Operation, r: CheckResult) => void;
 }
 
 export type ContractStatus = 'pass' | 'fail' | 'inconclusive';
@@ -88,7 +86,6 @@ async function runOperation(op: Operation, index: number, probe: ProbeReader | u
     }
     r.durationMs = Math.round(performance.now() - t0);
     results.push(r);
-    o.onResult?.(op, r);
   }
   return { id: op.id, method: op.method, path: op.path, operationId: op.operationId, probe: probe?.name, results };
 }
