@@ -9,7 +9,7 @@ import { writeContractReport } from '../contract/html-report';
 import { renderJunit } from '../contract/junit';
 import { runContract, type ContractOptions } from '../contract/run';
 import { formatTable } from '../contract/table';
-import { parseDuration } from '../scenario/durations';
+import { parseDuration, parseHostPort } from '../scenario/durations';
 
 export interface ContractFlags {
   openapi: string;
@@ -25,6 +25,8 @@ export interface ContractFlags {
   timeout: string;
   identityPointer?: string;
   runId?: string;
+  storeLink?: string;
+  onStoreDown: string;
 }
 
 const STATUS_EXIT = { pass: EXIT.pass, fail: EXIT.fail, inconclusive: EXIT.inconclusive } as const;
@@ -50,11 +52,17 @@ export function contractOptions(f: ContractFlags, now = Date.now()): ContractOpt
   if (!/^[A-Za-z0-9-]+$/.test(f.keyHeader)) issues.push(`--key-header: not a header name (got ${f.keyHeader})`);
   if (f.runId !== undefined && !/^[A-Za-z0-9-]{1,40}$/.test(f.runId)) issues.push(`--run-id: letters, digits and - only, at most 40 (got ${f.runId})`);
   const probes = f.probes ? readProbesFile(f.probes, issues) : {};
+  const [listen, target] = (f.storeLink ?? '').split('=');
+  if (f.storeLink !== undefined && !(listen && target && parseHostPort(listen) && parseHostPort(target))) {
+    issues.push(`--store-link: must be LISTEN=TARGET, both HOST:PORT (got ${f.storeLink})`);
+  }
+  if (f.onStoreDown !== 'fail-closed' && f.onStoreDown !== 'fail-open') issues.push(`--on-store-down: must be fail-closed or fail-open (got ${f.onStoreDown})`);
   if (issues.length) throw new ConfigError(issues);
   return {
     openapi: f.openapi, baseUrl, seed: Number(f.seed), concurrency, timeoutMs: timeoutMs!, keyHeader: f.keyHeader,
     operations: f.operations as 'all' | 'marked', only: (f.only ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     probes, identityPointer: f.identityPointer, runId: f.runId ?? `${f.seed}-${now.toString(36)}`,
+    storeLink: f.storeLink ? { listen, target, policy: f.onStoreDown as 'fail-closed' | 'fail-open' } : undefined,
   };
 }
 
@@ -85,6 +93,8 @@ export function registerContract(program: Command): void {
     .option('--key-header <name>', 'the idempotency key header', 'Idempotency-Key')
     .option('--timeout <d>', 'per request', '10s')
     .option('--identity-pointer <ptr>', 'JSON pointer of the resource identity in answers (default: id, else every *_id)')
+    .option('--store-link <listen=target>', 'check 5: a link in front of the dedup store (point the service at LISTEN; TARGET is the store)')
+    .option('--on-store-down <policy>', 'what the service must do while its store is down: fail-closed (5xx, no side effect) or fail-open (2xx)', 'fail-closed')
     .option('--run-id <id>', 'part of every key (default: seed and start time, so reruns never collide)')
     .action(async (flags: ContractFlags) => {
       process.exitCode = await runContractCommand(flags, (text) => process.stdout.write(text));

@@ -9,7 +9,8 @@ import type { Answer, CheckName, Operation, PlannedRequest } from './types';
 export interface ContractLink {
   /** The dedup store is down while `during` runs. From src/links once it lands. */
   outage<T>(during: () => Promise<T>): Promise<T>;
-  /** The declared policy: the status an operation must answer while its store is down. */
+  /** The declared policy (`onStoreDown` of src/links) and the statuses it allows while the store is down. */
+  policy: 'fail-closed' | 'fail-open';
   expectStatus: number[];
 }
 

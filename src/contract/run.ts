@@ -9,6 +9,7 @@ import { preflightPlan } from './plan';
 import { fetchFailure } from './send';
 import { createProbeReader, type ProbeReader } from './probe';
 import { loadOpenApi } from './spec-load';
+import { startStoreLink, type StoreDownPolicy } from './store-link';
 import { CHECK_NAMES, type CheckResult, type CheckStatus, type Operation } from './types';
 
 export interface ContractOptions extends SelectOptions {
@@ -20,7 +21,8 @@ export interface ContractOptions extends SelectOptions {
   concurrency: number;
   timeoutMs: number;
   identityPointer?: string;
-  link?: ContractLink;
+  /** Check 5: a link in front of the dedup store (the service must reach its store through `listen`). */
+  storeLink?: { listen: string; target: string; policy: StoreDownPolicy };
   env?: NodeJS.ProcessEnv;
 }
 
@@ -56,20 +58,22 @@ export async function runContract(o: ContractOptions): Promise<ContractReport> {
   const plan = { baseUrl: o.baseUrl, seed: o.seed, file: o.openapi };
   preflightPlan(ops, CHECK_NAMES, plan);
   const readers: Array<ProbeReader | undefined> = [];
+  let link: (ContractLink & { close(): Promise<void> }) | undefined;
   try {
+    if (o.storeLink) link = await startStoreLink(o.storeLink.listen, o.storeLink.target, o.storeLink.policy);
     for (const op of ops) readers.push(op.probe ? createProbeReader(op.probe.name, op.probe.spec, op.probe.where, o.env) : undefined);
     await assertReachable(o.baseUrl, o.timeoutMs);
     const operations: OperationResult[] = [];
     for (const [i, op] of ops.entries()) {
-      operations.push(await runOperation(op, i, readers[i], o, plan));
+      operations.push(await runOperation(op, i, readers[i], { ...o, link }, plan));
     }
     return summarize({ spec: o.openapi, baseUrl: o.baseUrl, seed: o.seed, runId: o.runId, startedAt }, operations);
   } finally {
-    await Promise.allSettled(readers.map((r) => r?.close()));
+    await Promise.allSettled([...readers.map((r) => r?.close()), link?.close()]);
   }
 }
 
-async function runOperation(op: Operation, index: number, probe: ProbeReader | undefined, o: ContractOptions, plan: { baseUrl: string; seed: number; file: string }): Promise<OperationResult> {
+async function runOperation(op: Operation, index: number, probe: ProbeReader | undefined, o: ContractOptions & { link?: ContractLink }, plan: { baseUrl: string; seed: number; file: string }): Promise<OperationResult> {
   const ctx = createCheckContext(op, index, probe, { ...plan, ...o });
   const results: CheckResult[] = [];
   for (const name of CHECK_NAMES) {

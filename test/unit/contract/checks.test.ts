@@ -111,7 +111,7 @@ describe('contract checks: evidence rules', () => {
     it('store-down: not applicable without a link; with one, the declared policy decides', async () => {
       expect((await CHECKS['store-down'](ctx([]))).status).to.equal('not-applicable');
       let down = 0;
-      const link = { expectStatus: [503], outage: async <T>(f: () => Promise<T>) => { down++; return f(); } };
+      const link = { policy: 'fail-closed' as const, expectStatus: [503], outage: async <T>(f: () => Promise<T>) => { down++; return f(); } };
       expect((await CHECKS['store-down'](ctx([a(503)], undefined, { link }))).status).to.equal('pass');
       expect((await CHECKS['store-down'](ctx([a(201, 'id=1')], undefined, { link }))).status).to.equal('fail');
       expect(down).to.equal(2);
