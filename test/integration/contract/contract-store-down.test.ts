@@ -3,9 +3,9 @@
 // nothing, which is what fail-closed declares; a fail-open declaration fails on the same answer.
 import { expect } from 'chai';
 import http from 'node:http';
-import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '../../helpers/prometheus';
 import { createTestPostgres, type TestDatabase } from '../../helpers/databases';
 import { REPO_ROOT } from '../../helpers/cli';
 import { startShop, type Shop } from '../../../examples/shop';
@@ -15,14 +15,6 @@ import { createShopMetrics } from '../../../examples/shop/metrics';
 import { silentLogger } from '../../../src/log';
 import { runContractCommand } from '../../../src/commands/contract';
 import { DEFAULT_FLAGS } from './flags';
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 describe('doubletap contract: store-down through a link (PostgreSQL)', function () {
   this.timeout(90_000);
