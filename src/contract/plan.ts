@@ -1,7 +1,7 @@
 // Builds the concrete requests of a check: URL with path and query parameters, headers, a JSON body —
 // all from the seed, the operation and the check, so the same seed sends the same requests.
 import { ConfigError } from '../errors';
-import { canonicalJson } from './response-identity';
+import { canonicalJson } from '../http/response-identity';
 import { generate, rngFor } from './generate';
 import type { Operation, PlannedRequest } from './types';
 

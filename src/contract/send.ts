@@ -1,7 +1,7 @@
 // Sends one planned request with (or without) the key and reduces the answer to what the checks compare:
 // status, the replay header, the resource identity and canonical JSON. Bodies are never logged.
 import { messageOf } from '../errors';
-import { canonicalJson, responseIdentity } from './response-identity';
+import { canonicalJson, responseIdentity } from '../http/response-identity';
 import type { Answer, PlannedRequest } from './types';
 
 export interface SendOptions {
@@ -32,7 +32,7 @@ export async function send(req: PlannedRequest, key: string | undefined, o: Send
     return {
       status: res.status,
       replayedHeader: res.headers.get('idempotent-replayed')?.toLowerCase() === 'true',
-      identity: responseIdentity(body, o.identityPointer),
+      identity: identityLabel(body, o.identityPointer),
       canonical: canonicalJson(body),
     };
   } catch (err) {
@@ -44,4 +44,14 @@ export async function send(req: PlannedRequest, key: string | undefined, o: Send
 export function fetchFailure(err: unknown): string {
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
   return cause?.code ?? cause?.message ?? messageOf(err);
+}
+
+/** The shared identity (src/http/response-identity) as a short label for evidence: `id=5`, `data.order_id=7`. */
+export function identityLabel(body: unknown, pointer?: string): string | undefined {
+  const id = responseIdentity(body, pointer);
+  if (!id) return undefined;
+  if (pointer !== undefined) return `${pointer}=${id.value}`;
+  const envelope = /^\/([^/,]+)\//.exec(id.source)?.[1];
+  const fields = JSON.parse(id.value) as Record<string, unknown>;
+  return Object.entries(fields).map(([k, v]) => `${envelope ? `${envelope}.` : ''}${k}=${canonicalJson(v)}`).join(',');
 }

@@ -5,7 +5,7 @@ import { validator } from '../../helpers/schema-validator';
 import { join } from 'node:path';
 import { CHECK_NAMES, type Operation } from '../../../src/contract/types';
 import { planOtherBody, planRequest } from '../../../src/contract/plan';
-import { canonicalJson } from '../../../src/contract/response-identity';
+import { canonicalJson } from '../../../src/http/response-identity';
 import { generate, mergeAllOf, rngFor } from '../../../src/contract/generate';
 import { prepare } from './prepare';
 
