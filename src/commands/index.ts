@@ -9,6 +9,7 @@ import { registerHalt } from './halt';
 import { registerStatus } from './status';
 import { registerProxy } from './proxy';
 import { registerApprove } from './approve';
+import { registerContract } from './contract';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -22,4 +23,5 @@ export const COMMANDS: Record<string, RegisterCommand> = {
   status: registerStatus,
   proxy: registerProxy,
   approve: registerApprove,
+  contract: registerContract,
 };

@@ -1,0 +1,72 @@
+// What every check gets: its operation, how to plan and send requests, the probe, and what earlier
+// checks of the same operation learned (the side effects of one execution).
+import { generate, rngFor } from './generate';
+import type { ProbeReader } from './probe';
+import { planOtherBody, planRequest, type PlanOptions } from './plan';
+import { send, type SendOptions } from './send';
+import type { Answer, CheckName, Operation, PlannedRequest } from './types';
+
+export interface ContractLink {
+  /** The dedup store is down while `during` runs. From src/links once it lands. */
+  outage<T>(during: () => Promise<T>): Promise<T>;
+  /** The declared policy (`onStoreDown` of src/links) and the statuses it allows while the store is down. */
+  policy: 'fail-closed' | 'fail-open';
+  expectStatus: number[];
+}
+
+export interface CheckContext {
+  op: Operation;
+  concurrency: number;
+  /** A fresh key per check and run: a previous run's stored answer must never be replayed into this one. */
+  key(check: CheckName): string;
+  request(check: CheckName): PlannedRequest;
+  otherBody(check: CheckName, first: PlannedRequest): PlannedRequest | undefined;
+  send(req: PlannedRequest, key: string | undefined): Promise<Answer>;
+  probe?: ProbeReader;
+  /** Side-effect units of one execution, measured by the sequential check; used by the concurrent one. */
+  learned: { unit?: number };
+  link?: ContractLink;
+}
+
+export interface ContextOptions extends PlanOptions, Omit<SendOptions, 'method'> {
+  runId: string;
+  concurrency: number;
+  link?: ContractLink;
+}
+
+export function createCheckContext(op: Operation, index: number, probe: ProbeReader | undefined, o: ContextOptions): CheckContext {
+  return {
+    op,
+    concurrency: o.concurrency,
+    key: (check) => makeKey(op, `dt-${o.runId}-${index}-${check}`),
+    request: (check) => planRequest(op, check, 0, o),
+    otherBody: (check, first) => planOtherBody(op, check, first, o),
+    send: (req, key) => send(req, key, { ...o, method: op.method }),
+    probe,
+    learned: {},
+    link: o.link,
+  };
+}
+
+/** Readable keys, unless the spec wants a uuid: then one derived from the same parts (still unique per run). */
+function makeKey(op: Operation, readable: string): string {
+  if (op.keySchema?.format !== 'uuid') return readable;
+  return String(generate({ type: 'string', format: 'uuid' }, rngFor(readable), op.pointer));
+}
+
+/** Reads the probe for `key` (keyed probes) or in total; undefined when there is no probe. */
+export async function readProbe(ctx: CheckContext, key: string | undefined): Promise<number | undefined> {
+  if (!ctx.probe || (ctx.probe.keyed && key === undefined)) return undefined;
+  return ctx.probe.read(key);
+}
+
+/** Sends the requests one after another with `key`, reading the probe before the first and after each. */
+export async function sendInTurn(ctx: CheckContext, key: string, requests: PlannedRequest[]): Promise<{ answers: Answer[]; readings: Array<number | undefined> }> {
+  const readings = [await readProbe(ctx, key)];
+  const answers: Answer[] = [];
+  for (const req of requests) {
+    answers.push(await ctx.send(req, key));
+    readings.push(await readProbe(ctx, key));
+  }
+  return { answers, readings };
+}

@@ -1,0 +1,134 @@
+// The evidence rules of each check, decided on scripted answers (no sockets): what passes, what fails,
+// and what stays inconclusive because it proves nothing.
+import { expect } from 'chai';
+import { CHECKS } from '../../../src/contract/checks';
+import { createCheckContext, type CheckContext } from '../../../src/contract/context';
+import type { Answer, Operation } from '../../../src/contract/types';
+
+const OP: Operation = {
+  id: 'POST /orders', method: 'POST', path: '/orders', pointer: '/paths/~1orders/post', keyRequired: true, marked: true, parameters: [],
+  body: { mediaType: 'application/json', schema: { type: 'object' }, pointer: '' },
+};
+
+const a = (status: number, identity?: string, replayedHeader = false): Answer => ({ status, identity, replayedHeader, canonical: `${status}${identity}` });
+
+/** Answers are handed out in order; the probe reads the scripted values in order. */
+function ctx(answers: Answer[], probe?: number[], over: Partial<CheckContext> = {}): CheckContext & { sent: number } {
+  let i = 0;
+  let p = 0;
+  const c = {
+    op: OP, concurrency: 3, learned: {} as { unit?: number }, sent: 0,
+    key: (check: string) => `k-${check}`,
+    request: () => ({ url: 'http://x/orders', headers: {}, body: { n: 1 } }),
+    otherBody: () => ({ url: 'http://x/orders', headers: {}, body: { n: 2 } }),
+    send: async () => {
+      c.sent++;
+      return answers[i++];
+    },
+    probe: probe ? { name: 'orders', keyed: false, read: async () => probe[p++], close: async () => undefined } : undefined,
+    ...over,
+  };
+  return c;
+}
+
+describe('contract checks: evidence rules', () => {
+  describe('sequential-duplicate', () => {
+    const run = (c: CheckContext) => CHECKS['sequential-duplicate'](c);
+    it('passes on the same identity (answers only) and on a probe that moved once', async () => {
+      expect((await run(ctx([a(201, 'id=1'), a(201, 'id=1')]))).status).to.equal('pass');
+      const c = ctx([a(201), a(201)], [10, 13, 13]);
+      const r = await run(c);
+      expect(r.status).to.equal('pass');
+      expect(r.evidence).to.include.members(['probe orders: +3 on the 1st', 'probe orders: +0 on the 2nd']);
+      expect(c.learned.unit).to.equal(3);
+    });
+    it('fails on a new identity, on a probe that moved twice, on a different status', async () => {
+      expect((await run(ctx([a(201, 'id=1'), a(201, 'id=2')]))).summary).to.match(/^re-executed/);
+      expect((await run(ctx([a(201, 'id=1'), a(201, 'id=1')], [0, 1, 2]))).summary).to.equal('the duplicate executed again: probe orders grew by 1 on the second request');
+      expect((await run(ctx([a(201, 'id=1'), a(409)]))).status).to.equal('fail');
+    });
+    it('identical answers without identity or probe prove nothing: inconclusive (a constant 204)', async () => {
+      const r = await run(ctx([a(204), a(204)]));
+      expect(r.status).to.equal('inconclusive');
+      expect(r.summary).to.include('identical answers prove nothing');
+    });
+    it('a failing first request is inconclusive; a probe that never moves is inconclusive', async () => {
+      expect((await run(ctx([a(400), a(400)]))).summary).to.match(/^the first request answered 400/);
+      expect((await run(ctx([a(201), a(201)], [5, 5, 5]))).summary).to.match(/did not move on the first request/);
+    });
+  });
+
+  describe('concurrent-duplicate', () => {
+    const run = (c: CheckContext) => CHECKS['concurrent-duplicate'](c);
+    it('passes: one execution by the probe (unit learned), or one success and the rest 409', async () => {
+      const c = ctx([a(201, 'id=1'), a(409), a(201, 'id=1', true)], [0, 2]);
+      c.learned.unit = 2;
+      expect((await run(c)).status).to.equal('pass');
+      expect((await run(ctx([a(201), a(409), a(409)]))).status).to.equal('pass');
+    });
+    it('fails: more executions than one by the probe, several identities, a 5xx', async () => {
+      const c = ctx([a(201, 'id=1'), a(201, 'id=2'), a(201, 'id=3')], [0, 6]);
+      c.learned.unit = 2;
+      expect((await run(c)).summary).to.equal('3 executions for one key: probe orders grew by 6 (one execution is +2)');
+      expect((await run(ctx([a(201, 'id=1'), a(201, 'id=2'), a(409)]))).summary).to.match(/^re-executed: 2 different resources/);
+      expect((await run(ctx([a(201, 'id=1'), a(500), a(409)]))).status).to.equal('fail');
+    });
+    it('inconclusive: several anonymous successes, nothing succeeded', async () => {
+      expect((await run(ctx([a(204), a(204), a(204)]))).status).to.equal('inconclusive');
+      expect((await run(ctx([a(409), a(409), a(409)]))).summary).to.match(/none of the 3 requests succeeded/);
+    });
+    it('sends exactly N requests', async () => {
+      const c = ctx([a(201), a(409), a(409)]);
+      await run(c);
+      expect(c.sent).to.equal(3);
+    });
+  });
+
+  describe('body-mismatch', () => {
+    const run = (c: CheckContext) => CHECKS['body-mismatch'](c);
+    it('passes on 422 or 400 with nothing written', async () => {
+      expect((await run(ctx([a(201, 'id=1'), a(422)], [0, 1, 1]))).summary).to.equal('refused with 422, nothing written');
+      expect((await run(ctx([a(201, 'id=1'), a(400)]))).status).to.equal('pass');
+    });
+    it('fails on a wrong replay, a re-execution, a refusal that still wrote', async () => {
+      expect((await run(ctx([a(201, 'id=1'), a(201, 'id=1', true)]))).summary).to.match(/^wrong replay/);
+      expect((await run(ctx([a(201, 'id=1'), a(201, 'id=2')]))).summary).to.match(/^re-executed/);
+      expect((await run(ctx([a(201, 'id=1'), a(422)], [0, 1, 2]))).status).to.equal('fail');
+      expect((await run(ctx([a(201, 'id=1'), a(409)]))).status).to.equal('fail');
+    });
+    it('does not apply without a body or with a schema that allows one body', async () => {
+      expect((await run(ctx([], undefined, { op: { ...OP, body: undefined } }))).status).to.equal('not-applicable');
+      expect((await run(ctx([], undefined, { otherBody: () => undefined }))).status).to.equal('not-applicable');
+    });
+  });
+
+  describe('missing-key and store-down', () => {
+    it('missing-key: 400 passes, anything else fails, optional keys do not apply', async () => {
+      expect((await CHECKS['missing-key'](ctx([a(400)]))).status).to.equal('pass');
+      expect((await CHECKS['missing-key'](ctx([a(201, 'id=9')]))).summary).to.match(/^answered 201 without a key/);
+      expect((await CHECKS['missing-key'](ctx([], undefined, { op: { ...OP, keyRequired: false } }))).status).to.equal('not-applicable');
+    });
+    it('store-down: not applicable without a link; with one, the declared policy decides', async () => {
+      expect((await CHECKS['store-down'](ctx([]))).status).to.equal('not-applicable');
+      let down = 0;
+      const link = { policy: 'fail-closed' as const, expectStatus: [503], outage: async <T>(f: () => Promise<T>) => { down++; return f(); } };
+      expect((await CHECKS['store-down'](ctx([a(503)], undefined, { link }))).status).to.equal('pass');
+      expect((await CHECKS['store-down'](ctx([a(201, 'id=1')], undefined, { link }))).status).to.equal('fail');
+      expect(down).to.equal(2);
+    });
+  });
+});
+
+describe('contract keys', () => {
+  it('are readable and unique per run and check; a uuid-format key header gets uuids', () => {
+    const o = { baseUrl: 'http://x', seed: 1, file: 'f', runId: 'r1', concurrency: 5, keyHeader: 'Idempotency-Key', timeoutMs: 1000 };
+    const plain = createCheckContext(OP, 0, undefined, o);
+    expect(plain.key('sequential-duplicate')).to.equal('dt-r1-0-sequential-duplicate');
+    const uuid = createCheckContext({ ...OP, keySchema: { type: 'string', format: 'uuid' } }, 0, undefined, o);
+    const k = uuid.key('sequential-duplicate');
+    expect(k).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(uuid.key('sequential-duplicate')).to.equal(k);
+    expect(uuid.key('concurrent-duplicate')).to.not.equal(k);
+    expect(createCheckContext({ ...OP, keySchema: { format: 'uuid' } }, 0, undefined, { ...o, runId: 'r2' }).key('sequential-duplicate')).to.not.equal(k);
+  });
+});
