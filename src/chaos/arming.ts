@@ -6,6 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { compileRules, type CompiledRule } from '../http/match';
 import type { HttpRule } from '../scenario/schema-http';
+import type { KafkaRelay } from '../scenario/schema-kafka';
 import { Budget, type BudgetLimits } from './budget';
 import type { HaltSwitch } from './halt';
 
@@ -14,11 +15,16 @@ export interface Scope {
   values: readonly string[];
 }
 
+/** What a run arms on a standing relay, by the relay's name: the scenario's own relay settings. */
+export type RelayArm = Pick<KafkaRelay, 'name' | 'fraction' | 'copies' | 'delay'>;
+
 export interface ArmSpec {
   runId: string;
   /** The approval's name of the arming run (never a token). */
   who?: string;
-  rules: HttpRule[];
+  /** Standing proxy: the HTTP rules. Standing relay: `relays` (a proxy arms no relay, and back). */
+  rules?: HttpRule[];
+  relays?: RelayArm[];
   seed: number;
   dryRun: boolean;
   /** This replica's share of the run's budget. */
@@ -66,6 +72,8 @@ export class ArmingConflict extends Error {}
 export class Arming extends EventEmitter {
   /** Shared with the proxy's request handlers: mutated in place, never replaced. */
   readonly rules: CompiledRule[] = [];
+  /** Standing relays: the armed settings by relay name (empty = pass-through). */
+  readonly relays = new Map<string, RelayArm>();
   readonly budget = new ArmedBudget();
   seed = 0;
   dryRun = false;
@@ -94,7 +102,9 @@ export class Arming extends EventEmitter {
     this.scope = spec.scope;
     this.budget.current = new Budget(spec.budget);
     this.halt.resume();
-    this.rules.splice(0, this.rules.length, ...compileRules(spec.rules));
+    this.rules.splice(0, this.rules.length, ...compileRules(spec.rules ?? []));
+    this.relays.clear();
+    for (const r of spec.relays ?? []) this.relays.set(r.name, r);
     this.armed = { runId: spec.runId, who: spec.who, armedAtMs: t, windowEndMs: spec.windowEndMs, leaseEndMs: t + spec.leaseMs, injecting: true };
     this.timers = [
       setTimeout(() => this.stopInjecting(spec.runId), spec.windowEndMs - t).unref(),
@@ -123,6 +133,7 @@ export class Arming extends EventEmitter {
     if (!this.armed || this.armed.runId !== runId || !this.armed.injecting) return;
     this.armed.injecting = false;
     this.rules.splice(0, this.rules.length);
+    this.relays.clear();
     this.emit('settle', this.state);
   }
 
@@ -134,6 +145,7 @@ export class Arming extends EventEmitter {
     for (const t of this.timers) clearTimeout(t);
     clearTimeout(this.lease);
     this.rules.splice(0, this.rules.length);
+    this.relays.clear();
     this.halt.halt(`disarmed: ${reason}`); // cancels every pending copy before it returns
     this.budget.current = undefined;
     this.emit('disarm', was, reason);

@@ -14,6 +14,8 @@ import { startRelay, type RunningRelay } from '../kafka/relay';
 import { relayHealth, relayStatus } from '../kafka/relay-status';
 import { parseScenario, readScenarioFile } from '../scenario/load';
 import { refuseUngatedProduction } from '../gate/open';
+import { startStanding } from '../control/standing';
+import { ConfigError } from '../errors';
 import { onInterrupt } from './interrupt';
 import type { Scenario } from '../scenario/schema';
 
@@ -31,6 +33,8 @@ export interface RelayFlags {
   control?: string;
   journal?: string;
   dryRun?: boolean;
+  standing?: boolean;
+  replica?: string;
 }
 
 type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -63,7 +67,9 @@ export function relayScenario(flags: RelayFlags): Scenario {
 
 export async function runRelayCommand(flags: RelayFlags, logLevel?: string): Promise<void> {
   const scenario = relayScenario(flags);
-  refuseUngatedProduction(scenario, 'relay');
+  // Standing: the relay copies nothing until armed; production arming is gated by the arming run.
+  if (!flags.standing) refuseUngatedProduction(scenario, 'relay');
+  if (flags.standing && !flags.control) throw new ConfigError(['--standing: needs --control HOST:PORT (runs arm the relay through it)']);
   const kafka = scenario.kafka!;
   const logger = createLogger(logLevel);
   const metrics = createMetrics({ defaultMetrics: true });
@@ -73,6 +79,7 @@ export async function runRelayCommand(flags: RelayFlags, logLevel?: string): Pro
   // Resolved before anything connects: a missing env: variable must not leave the relays running.
   const token = flags.control && scenario.control.token !== undefined ? resolveSecret(scenario.control.token, 'control.token') : undefined;
   const journal = new Journal(flags.journal, { sync: true, ...journalReporting('--journal', logger, metrics) });
+  const standing = flags.standing ? startStanding(halt, journal, metrics, logger, flags.replica) : undefined;
   const relays: RunningRelay[] = [];
   let clean = true;
   const stop = async () => {
@@ -80,7 +87,7 @@ export async function runRelayCommand(flags: RelayFlags, logLevel?: string): Pro
   };
   try {
     for (const relay of kafka.relays) {
-      relays.push(await startRelay({ kafka, relay, seed: scenario.seed, dryRun: scenario.dryRun, budget, halt, metrics, journal, logger, journalFile: flags.journal }));
+      relays.push(await startRelay({ kafka, relay, seed: scenario.seed, dryRun: scenario.dryRun, budget: standing?.arming.budget ?? budget, halt, metrics, journal, logger, journalFile: flags.journal, arming: standing?.arming }));
       process.stdout.write(`relaying ${relay.from.join(',')} → ${relay.to}\n`);
     }
   } catch (err) {
@@ -93,8 +100,10 @@ export async function runRelayCommand(flags: RelayFlags, logLevel?: string): Pro
     ? await startControlServer({
         listen: scenario.control.listen,
         token,
+        routes: standing?.routes({ pending: () => relays.reduce((n, r) => n + r.pending(), 0), relayNames: kafka.relays.map((r) => r.name) }),
         halt, registry: metrics.registry, logger,
-        status: () => relayStatus(named(), halt.halted),
+        // Standing, a halt only disarms (relaying goes on): the phase says how the relays are; `armed` what is armed.
+        status: () => ({ ...relayStatus(named(), !standing && halt.halted), ...(standing && { armed: standing.arming.state ?? null }) }),
         health: () => relayHealth(named()),
       }).catch(async (err: unknown) => {
         // A control API that cannot start (port taken, exposed without a token) must not leave the
@@ -140,6 +149,8 @@ export function registerRelay(program: Command): void {
     .option('--control <host:port>', 'serve the control API (status, halt, metrics) here')
     .option('--journal <file>', 'append journal lines (JSON) to this file')
     .option('--dry-run', 'journal every decision, produce no copy')
+    .option('--standing', 'relay everything exactly once until a run arms the relay through the control API (needs --control)')
+    .option('--replica <name>', 'this replica\'s name in a merged journal (default: replica-<pid>)')
     .action(async (flags: RelayFlags, cmd: Command) => {
       await runRelayCommand(flags, cmd.optsWithGlobals().logLevel as string | undefined);
     });

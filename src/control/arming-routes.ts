@@ -9,6 +9,8 @@ import { formatPath } from '../scenario/load';
 import { duration } from '../scenario/schema-common';
 import { httpRule } from '../scenario/schema-http';
 import { budget } from '../scenario/schema';
+import { relaySettings } from '../scenario/schema-kafka';
+import { name } from '../scenario/schema-common';
 import type { ArmingSession } from './arming-session';
 import { checkArm } from '../gate/arm-check';
 import { audit } from '../gate/audit';
@@ -20,7 +22,8 @@ const runId = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, { message: 'must be 1
 export const armBody = z.strictObject({
   runId,
   who: z.string().max(128).optional(),
-  rules: z.array(httpRule).min(1),
+  rules: z.array(httpRule).min(1).optional().describe('standing proxy: the rules to arm'),
+  relays: z.array(z.strictObject({ name, ...relaySettings })).min(1).optional().describe('standing relay: settings by relay name'),
   seed: z.number().int().min(0),
   dryRun: z.boolean().default(false),
   budget: budget,
@@ -41,7 +44,9 @@ export interface ArmingRoutesOptions {
   arming: Arming;
   session: ArmingSession;
   pending: () => number;
-  proxyUrl: string;
+  proxyUrl?: string;
+  /** A standing relay: its relays' names (an arm body names them and carries no `rules`). */
+  relayNames?: readonly string[];
   /** --policy: every arm request is checked against it (403 with every reason when refused). */
   policy?: { policy: Policy; file: string; journal: Journal };
 }
@@ -53,12 +58,14 @@ export function armingRoutes(o: ArmingRoutesOptions): express.Router {
     res.status(409).json({ error: 'ARMING_CONFLICT', message: err.message });
   };
   const state = () => ({
-    replica: o.session.replica, proxy: o.proxyUrl, armed: o.arming.state ?? null, pending: o.pending(),
+    replica: o.session.replica, proxy: o.proxyUrl, relays: o.relayNames, armed: o.arming.state ?? null, pending: o.pending(),
     counts: o.session.counts, runId: o.session.runId ?? null, recording: o.session.recording,
   });
 
   router.post('/arm', (req: Request, res: Response) => {
     const b = parse(armBody, req.body);
+    const misfit = armTargetIssues(b, o.relayNames);
+    if (misfit.length > 0) throw new ConfigError(misfit);
     const spec = { ...b, windowEndMs: Date.parse(b.windowEnd), settleMs: b.settle, leaseMs: b.lease };
     if (o.policy) {
       const reasons = checkArm(o.policy.policy, o.policy.file, spec);
@@ -100,4 +107,16 @@ export function armingRoutes(o: ArmingRoutesOptions): express.Router {
     res.json({ replica: o.session.replica, recording: o.session.recording, ...o.session.page(q.from, q.limit) });
   });
   return router;
+}
+
+/** A proxy arms rules, a relay arms its own relays by name: anything else is a mistaken target. */
+function armTargetIssues(b: z.output<typeof armBody>, relayNames: readonly string[] | undefined): string[] {
+  if (relayNames === undefined) {
+    return [...(b.relays ? ['relays: this is a standing proxy (arm it with rules)'] : []), ...(b.rules ? [] : ['rules: is required'])];
+  }
+  const issues = b.rules ? ['rules: this is a standing relay (arm it with relays)'] : b.relays ? [] : ['relays: is required'];
+  (b.relays ?? []).forEach((r, i) => {
+    if (!relayNames.includes(r.name)) issues.push(`relays[${i}].name: no relay ${r.name} here (relays: ${relayNames.join(', ')})`);
+  });
+  return issues;
 }

@@ -19,6 +19,6 @@ export function startStanding(halt: HaltSwitch, journal: Journal, metrics: Metri
   return {
     arming,
     session,
-    routes: (o: { pending: () => number; proxyUrl: string }) => armingRoutes({ arming, session, policy, ...o }),
+    routes: (o: { pending: () => number; proxyUrl?: string; relayNames?: readonly string[] }) => armingRoutes({ arming, session, policy, ...o }),
   };
 }

@@ -15,7 +15,7 @@ import { checkScope } from './scope';
 import { checkWindow } from './window';
 
 export interface ArmRequest {
-  rules: HttpRule[];
+  rules?: HttpRule[];
   budget: BudgetLimits;
   windowEndMs: number;
   settleMs: number;
@@ -25,7 +25,7 @@ export interface ArmRequest {
 export function checkArm(policy: Policy, policyFile: string, arm: ArmRequest, nowMs = Date.now()): string[] {
   // The checks read a scenario; an arm request is the part of one they look at.
   const scenario = {
-    http: { rules: arm.rules }, budget: arm.budget, duration: Math.max(0, arm.windowEndMs - nowMs), settle: arm.settleMs,
+    http: { rules: arm.rules ?? [] }, budget: arm.budget, duration: Math.max(0, arm.windowEndMs - nowMs), settle: arm.settleMs,
     gate: { scope: arm.scope, stop: { conditions: [] } },
   } as unknown as Scenario;
   const input = { scenario, policy, policyFile, env: {}, now: new Date(nowMs), scenarioHash: '' };

@@ -3,6 +3,7 @@
 // This file wires the parts: preflight (limits, positions), the consume loop (relay-consume.ts),
 // copies (relay-plan.ts, relay-copies.ts), liveness (relay-health.ts), restart accounting.
 import { Partitioners, type Consumer, type Producer } from 'kafkajs';
+import type { Arming } from '../chaos/arming';
 import type { ChaosContext } from '../chaos/context';
 import type { KafkaRelay, KafkaSection } from '../scenario/schema-kafka';
 import { checkTopics, createKafka } from './client';
@@ -21,6 +22,8 @@ export interface RelayOptions extends ChaosContext {
   relay: KafkaRelay;
   /** The journal file this relay appends to: a restart reads back what the previous run journaled. */
   journalFile?: string;
+  /** Standing mode: copies only while a run has this relay armed (see copyPlanner). */
+  arming?: Arming;
   /** Stall thresholds (tests shorten them); docs/relay.md has the defaults. */
   liveness?: Liveness;
 }

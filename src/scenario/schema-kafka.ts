@@ -4,6 +4,13 @@ import { delay, fraction, identity, name, secretRef } from './schema-common';
 import { onStoreDown } from './schema-links';
 import { redeliverFault } from './schema-redeliver';
 
+/** What a relay does to a picked message: also the body of arming a standing relay (control API). */
+export const relaySettings = {
+  fraction,
+  copies: z.number().int().min(1).max(100).default(1),
+  delay: delay.default({ dist: 'fixed', value: 0 }),
+};
+
 export const kafkaRelay = z
   .strictObject({
     name,
@@ -13,9 +20,7 @@ export const kafkaRelay = z
     fromBeginning: z.boolean().default(false).describe('a new group starts at the start of the retained source log (default: at its end, relaying only what arrives)'),
     deadLetter: z.string().min(1).optional().describe('topic for messages the destination refuses for good (size, timestamp); without it such a message stops the relay (exit 3)'),
     identity: identity.optional().describe('header naming a message; default topic/partition/offset'),
-    fraction,
-    copies: z.number().int().min(1).max(100).default(1),
-    delay: delay.default({ dist: 'fixed', value: 0 }),
+    ...relaySettings,
     markCopies: z.string().optional().describe('header added to copies (off by default)'),
     maxPending: z.number().int().positive().default(10_000).describe('scheduled copies before partitions pause'),
     onStoreDown,
