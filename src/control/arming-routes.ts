@@ -1,6 +1,7 @@
-// Control routes of a standing proxy: arm (rules, seed, budget, window end, lease) / renew / settle /
-// disarm, the arming state, and the journal lines of the current arming. Bodies are JSON, validated
-// with the scenario's own rule schema, so an armed rule is exactly what a scenario can say.
+// Control routes of a standing proxy or relay: arm (a proxy's rules or a relay's settings, seed,
+// budget, window end, lease) / renew / settle / disarm, the arming state, and the journal lines of the
+// current arming. Bodies are JSON, validated with the scenario's own rule and relay schemas, so an
+// armed rule is exactly what a scenario can say.
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
 import { ArmingConflict, type Arming } from '../chaos/arming';
