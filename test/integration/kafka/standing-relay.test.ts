@@ -117,6 +117,25 @@ describe('standing relay armed over the control API (CLI, real broker)', functio
     exactly(await relayed('lease', 30, 1), 'lease', 30, 1);
   });
 
+  it('disarms itself at the window end (+ settle) and on halt, each an audit line', async () => {
+    const windowEnd = Date.now() + 1500;
+    const res = await post(`${controlUrl}/arm`, {
+      runId: 'window-end', relays: [{ name: 'relay', fraction: 1 }], seed: 7, budget: {}, windowEnd: new Date(windowEnd).toISOString(), settle: '500ms', lease: '60s',
+    });
+    expect(res.status, await res.clone().text()).to.equal(200);
+    while ((await arming(controlUrl)).armed !== null && Date.now() < windowEnd + 10_000) await new Promise((r) => setTimeout(r, 20));
+    const late = Date.now() - (windowEnd + 500);
+    console.log(`      window end + settle: disarmed ${late} ms after`);
+    expect(late).to.be.within(-50, 1000);
+
+    expect((await arm('halt-1', '60s')).status).to.equal(200);
+    expect((await post(`${controlUrl}/halt`, { reason: 'operator stop' })).status).to.equal(200);
+    expect((await arming(controlUrl)).armed).to.equal(null);
+    exactly(await relayed('halted', 20, 1), 'halted', 20, 1);
+    const details = readFileSync(journal, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.event === 'disarm').map((l) => l.detail);
+    expect(details.join('\n')).to.match(/run window-end disarmed k1: window ended/).and.to.match(/run halt-1 disarmed k1: halted: operator stop/);
+  });
+
   it('a restarted relay comes back disarmed (armed before the restart)', async () => {
     expect((await arm('restart-1', '60s')).status).to.equal(200);
     await stopCli(cli);
