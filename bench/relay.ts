@@ -73,7 +73,7 @@ async function plainLoop(kafka: Kafka, from: string, to: string) {
 }
 
 async function startDoubletap(brokers: string[], from: string, to: string, fraction: number) {
-  const s = parseScenario({ version: 1, name: 'bench', seed: 1, kafka: { brokers, relays: [{ name: 'bench', from, to, group: `bench-${to}`, fraction, identity: { header: 'message-id' } }] } });
+  const s = parseScenario({ version: 1, name: 'bench', seed: 1, kafka: { brokers, relays: [{ name: 'bench', from, to, group: `bench-${to}`, fraction, identity: { header: 'message-id' }, fromBeginning: true }] } });
   const relay = await startRelay({
     kafka: s.kafka!, relay: s.kafka!.relays[0], seed: 1, dryRun: false, budget: new Budget({}), halt: new HaltSwitch(),
     metrics: createMetrics(), journal: new Journal(), logger: silentLogger(),

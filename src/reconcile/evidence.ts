@@ -35,6 +35,9 @@ export interface EvidenceInput {
   kind: 'http' | 'kafka';
   minCopies: number;
   books: string[];
+  /** A relay that injects nothing (fraction 0) in a run that forces the service's own group to re-read:
+   * its duplicates are the redeliveries, judged by the books alone (infra-faults.ts checks they happened). */
+  forcedRedelivery?: boolean;
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -93,6 +96,8 @@ export function ruleEvidence(name: string, e: EvidenceInput): RuleEvidence {
   else if (c.ops === 0) ev.reason = originalsReason(name, c);
   else if (e.kind === 'kafka' && !booksCover) {
     ev.reason = `${label}: ${plural(c.copies, 'copy', 'copies')}, and a Kafka copy shows only in the books: add an invariant over a side-effect probe that counts ops(${name})`;
+  } else if (e.forcedRedelivery) {
+    // Sufficient: the books cover the relay, and the duplicates are the group's re-reads, not copies.
   } else if (judged < e.minCopies) ev.reason = shortReason(label, c, judged, e.minCopies, booksCover);
   else if (e.kind === 'http' && !booksCover && unverified > 0) {
     ev.reason = `${label}: ${plural(c.copies, 'copy', 'copies')}, ${unverified} \`unverified\` (answers that name no resource: empty, constant, no id), and no probe reads the books: add a side-effect probe with an invariant over ops(${name}), or set http.rules[].responseId to the resource id in the answer`;

@@ -64,6 +64,13 @@ export async function readInfraFaults(
  */
 export function applyInfraFaults(verdict: Verdict, faults: InfraFaults): Verdict {
   if (faults.redeliveries) verdict.kafka.forcedRedeliveries = faults.redeliveries;
+  // A pass-through relay's evidence is the forced redelivery (reconcile/evidence.ts): a rewind that
+  // re-presented nothing (or none that happened at all) tested nothing.
+  const r = faults.redeliveries;
+  if (verdict.status === 'pass' && r && r.rebalances === 0 && r.messages === 0) {
+    verdict.status = 'inconclusive';
+    verdict.reason = `the forced redelivery re-presented no message to the service's group${r.skipped ? ` (${r.skipped} skipped)` : ''}: nothing was tested; produce traffic before \`at\` or move it later`;
+  }
   if (faults.linkWindows) verdict.linkWindows = faults.linkWindows;
   if (Object.keys(faults.storeDown).length === 0) return verdict;
   verdict.storeDown = faults.storeDown;

@@ -91,7 +91,8 @@ export async function buildVerdict(input: VerdictInput): Promise<Verdict> {
   const evidence: Record<string, RuleEvidence> = {};
   for (const name of names) {
     const books = booksFor(name, scenario.invariants, roleOf);
-    evidence[name] = ruleEvidence(name, { counts: tally.get(name), kind: relays.has(name) ? 'kafka' : 'http', minCopies: scenario.evidence.minCopies, books });
+    const forcedRedelivery = (scenario.kafka?.redeliver?.length ?? 0) > 0 && scenario.kafka?.relays.find((r) => r.name === name)?.fraction === 0;
+    evidence[name] = ruleEvidence(name, { counts: tally.get(name), kind: relays.has(name) ? 'kafka' : 'http', minCopies: scenario.evidence.minCopies, books, forcedRedelivery });
   }
   // The books win over an answer: a copy that named a new resource while every bound on this rule's
   // side effects held exactly is a service handing out fresh ids for duplicates, not a second write.

@@ -79,3 +79,18 @@ describe('reconcile/evidence', () => {
     expect(booksFor('r', s.invariants, (p) => (p === 'dedup_hits' ? 'dedup' : 'side-effect'))).to.deep.equal(['orders grows by 2 * ops(r)', 'everything']);
   });
 });
+
+describe('reconcile/evidence: a pass-through relay in a forced-redelivery run', () => {
+  const relayOriginals: Line[] = Array.from({ length: 20 }, (_, i) => ({ kind: 'original', id: `o-${i}`, relay: 'r', topic: 't', partition: 0, offset: String(i), messageId: `m${i}` }));
+  const relayEv = (books: string[], forcedRedelivery: boolean) =>
+    ruleEvidence('r', { counts: tallyOf(relayOriginals).get('r'), kind: 'kafka', minCopies: 10, books, forcedRedelivery });
+
+  it('with books, the group re-reads are the duplicates: sufficient without a single copy', () => {
+    expect(relayEv(['payments grows by ops(r)'], true)).to.deep.include({ sufficient: true, copies: 0 });
+  });
+
+  it('without books, or without a forced redelivery, a relay that copied nothing is not evidence', () => {
+    expect(relayEv([], true).sufficient).to.equal(false);
+    expect(relayEv(['payments grows by ops(r)'], false).reason).to.match(/no copy was sent/);
+  });
+});

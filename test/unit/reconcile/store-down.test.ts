@@ -72,3 +72,19 @@ describe('store-down evaluation', () => {
     expect(verdict.invariants.map((i) => i.ok)).to.deep.equal([false]);
   });
 });
+
+describe('reconcile/infra-faults: forced redeliveries', () => {
+  const passing = () => ({ status: 'pass', kafka: { originals: 20, copies: 0 }, invariants: [] }) as unknown as Parameters<typeof applyInfraFaults>[0];
+
+  it('a rewind that re-presented no message turns a pass into inconclusive, saying why', () => {
+    const v = applyInfraFaults(passing(), { storeDown: {}, redeliveries: { rebalances: 0, rewinds: 1, messages: 0, skipped: 0 } });
+    expect(v.status).to.equal('inconclusive');
+    expect(v.reason).to.match(/re-presented no message/);
+  });
+
+  it('a rewind of 5 messages leaves the pass standing and is reported', () => {
+    const v = applyInfraFaults(passing(), { storeDown: {}, redeliveries: { rebalances: 0, rewinds: 1, messages: 5, skipped: 0 } });
+    expect(v.status).to.equal('pass');
+    expect(v.kafka.forcedRedeliveries).to.deep.equal({ rebalances: 0, rewinds: 1, messages: 5, skipped: 0 });
+  });
+});
