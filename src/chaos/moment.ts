@@ -1,5 +1,5 @@
 // A seeded moment inside the chaos window, for faults that happen once (a forced rebalance or rewind)
-// rather than per request. Same seed and label → same moment; no Math.random.
+// rather than per request. Same seed and label → same moment, never an unseeded draw.
 import seedrandom from 'seedrandom';
 
 /** Milliseconds from the start of the chaos window, drawn uniformly from its [10%, 50%) span. */
