@@ -1,4 +1,5 @@
-// The summary: one markdown table per area, each target stated as met / missed with the numbers.
+// The summary: one markdown table per area, then issue 14's goals as met / missed with the numbers.
+import { fmtLimit, fmtMet, fmtValue, type Goal } from './goals';
 import type { HttpCaseResult, LatencyResult } from '../cases/http';
 import type { PendingResult, SoakResult } from '../cases/memory';
 import type { ReconcileResult } from '../cases/reconcile';
@@ -14,61 +15,14 @@ export interface BenchResults {
   pending?: PendingResult[];
   kafka?: KafkaResult;
   reconcile?: ReconcileResult;
-  targets?: Target[];
-}
-
-export interface Target {
-  name: string;
-  met: boolean | null;
-  detail: string;
+  /** Issue 14's goals (bench/lib/goals.ts), judged from the results above. */
+  goals?: Goal[];
 }
 
 const f = (n: number | undefined, d = 0) => (n === undefined || !Number.isFinite(n) ? '-' : n.toFixed(d));
 const mb = (b: number) => (b / 2 ** 20).toFixed(1);
 
-export function evaluateTargets(r: BenchResults): Target[] {
-  const out: Target[] = [];
-  const tp = (id: string) => r.http?.throughput.find((c) => c.id === id);
-  const lat = (id: string) => r.http?.latency.find((c) => c.id === id);
-  const bare = tp('http-proxy');
-  const dt0 = tp('doubletap-0');
-  const dt10 = tp('doubletap-10');
-  if (bare?.proxyCpuUs && dt0?.proxyCpuUs) {
-    const ratio = dt0.proxyCpuUs / bare.proxyCpuUs;
-    out.push({ name: 'fraction 0 CPU/request ≤ 1.10 × bare http-proxy', met: ratio <= 1.1, detail: `${f(dt0.proxyCpuUs)} vs ${f(bare.proxyCpuUs)} µs = ×${f(ratio, 2)}` });
-  }
-  const ld = lat('direct');
-  const l0 = lat('doubletap-0');
-  if (ld && l0) {
-    const added = l0.load.p50Ms - ld.load.p50Ms;
-    out.push({ name: 'p50 added latency, one at a time < 0.5 ms', met: added < 0.5, detail: `+${f(added, 3)} ms (bare http-proxy +${f((lat('http-proxy')?.load.p50Ms ?? NaN) - ld.load.p50Ms, 3)} ms)` });
-  }
-  if (dt0?.load && dt10?.load && dt10.upstreamPerRequest) {
-    const loss = 1 - dt10.load.rps / dt0.load.rps;
-    const extra = dt10.upstreamPerRequest - 1;
-    const share = extra / (1 + extra);
-    out.push({ name: '10% duplication costs ≈ its extra upstream work', met: loss <= share + 0.03, detail: `throughput −${f(loss * 100, 1)}% for +${f(extra * 100, 1)}% upstream requests (allowed −${f(share * 100 + 3, 1)}%: share + 3 pp noise)` });
-  }
-  if (r.kafka && !r.kafka.error && r.kafka.ratio0 !== undefined) {
-    out.push({ name: 'relay at 0% ≥ 90% of the plain kafkajs loop', met: r.kafka.ratio0 >= 0.9, detail: `×${f(r.kafka.ratio0, 2)}` });
-  } else {
-    out.push({ name: 'relay at 0% ≥ 90% of the plain kafkajs loop', met: null, detail: r.kafka?.error ?? 'not measured' });
-  }
-  if (r.soak) {
-    const halfMin = r.soak.seconds / 2 / 60;
-    const growth = r.soak.lastHalfSlopeMbPerMin * halfMin * 2 ** 20;
-    out.push({ name: 'memory plateaus (last-half growth ≤ 2% of RSS)', met: growth <= 0.02 * r.soak.endRss, detail: `${f(r.soak.lastHalfSlopeMbPerMin, 2)} MB/min over the last ${f(r.soak.seconds / 2)} s = ${mb(growth)} MB of ${mb(r.soak.endRss)} MB` });
-  }
-  if (r.pending?.length) {
-    const over = r.pending.map((p) => p.totalPerCopy - p.bodyBytes);
-    const spread = Math.max(...over) - Math.min(...over);
-    const sizes = r.pending.map((p, i) => `${f(p.totalPerCopy)} B for ${p.bodyBytes} B (+${f(over[i])})`).join(', ');
-    out.push({ name: 'pending copy = body + constant overhead (≤ 3 KiB, body kept once)', met: Math.max(...over) <= 3072 && spread <= 512, detail: `${sizes}; overhead spread ${f(spread)} B` });
-  }
-  return out;
-}
-
-export function toMarkdown(r: BenchResults): string {
+export function toMarkdown(r: BenchResults, extra: string[] = []): string {
   const lines: string[] = [];
   lines.push(`# doubletap benchmarks (${r.mode}, ${r.startedAt})`, '');
   lines.push(`${r.machine.cpus} CPUs, Node ${r.machine.node}, load generator ${r.machine.loadTool}, ~200-byte JSON POSTs, keep-alive.`, '');
@@ -101,9 +55,12 @@ export function toMarkdown(r: BenchResults): string {
     const c = r.reconcile;
     lines.push('', '## Reconciler (PostgreSQL, sql probe)', '', `- ${c.rows} rows: snapshot (count + sum, in parallel) ${c.snapshotMs.map((m) => f(m)).join(' / ')} ms; count alone ${f(c.countMs)} ms, sum alone ${f(c.sumMs)} ms (fill ${f(c.fillMs)} ms).`);
   }
-  if (r.targets?.length) {
-    lines.push('', '## Targets', '', '| target | result | numbers |', '|---|---|---|');
-    for (const t of r.targets) lines.push(`| ${t.name} | ${t.met === null ? 'not measured' : t.met ? 'met' : 'MISSED'} | ${t.detail} |`);
+  if (r.goals?.length) {
+    lines.push('', '## Goals (issue 14)', '');
+    if (r.mode === 'smoke') lines.push('Smoke run: far too short for these to mean anything; they show the goals are computed.', '');
+    lines.push('| goal | limit | measured ratio | result | numbers |', '|---|---|---:|---|---|');
+    for (const g of r.goals) lines.push(`| ${g.name} | ${fmtLimit(g)} | ${fmtValue(g.unit, g.ratio)} | ${fmtMet(g.met)} | ${g.detail} |`);
   }
+  lines.push(...extra);
   return lines.join('\n') + '\n';
 }
