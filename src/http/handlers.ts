@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse, ClientRequest } from 'node:http';
 import type { Socket } from 'node:net';
 import type Server from 'http-proxy';
+import type { ForwardHooks, Forwarder } from './forward';
 import { messageOf } from '../errors';
 import { lostReplyBody } from '../faults/lost-reply';
 import type { Journal } from '../journal/writer';
@@ -21,15 +22,16 @@ type Req = IncomingMessage & { [kEx]?: Exchange; [kStart]?: number };
 type Res = ServerResponse & { [kProxyReq]?: ClientRequest };
 
 export interface HandlerDeps {
+  /** WebSocket upgrades only (originals go through `forward`). */
   proxy: Server;
+  /** The originals' forward path; its hooks are this class's methods (see ForwardHooks). */
+  forward: Forwarder;
   rules: readonly CompiledRule[];
   decider: Decider;
   journal: Journal;
   metrics: Metrics;
   logger: Logger;
   upstreamOrigin: string;
-  web: Server.ServerOptions;
-  selfHandled: Server.ServerOptions;
   ws: Server.ServerOptions;
   /** Halt releases replies held for lost-reply: after a halt every client gets its real answer. */
   halt: { readonly halted: boolean };
@@ -38,7 +40,7 @@ export interface HandlerDeps {
 /** A held lost-reply answer is kept to be released on halt; past this it is only withheld. */
 const HELD_REPLY_BYTES = 1024 * 1024;
 
-export class ProxyHandlers {
+export class ProxyHandlers implements ForwardHooks {
   inFlight = 0;
   private readonly requestCounters = new Map<string, { inc(): void }>();
   private readonly originalDuration;
@@ -51,9 +53,8 @@ export class ProxyHandlers {
       self.afterClose(this);
     };
     this.originalDuration = d.metrics.upstreamDuration.labels({ kind: 'original' });
-    d.proxy.on('proxyReq', this.onProxyReq);
-    d.proxy.on('proxyRes', this.onProxyRes);
-    d.proxy.on('error', this.onProxyError);
+    // WebSocket upgrade failures (the socket is destroyed there).
+    d.proxy.on('error', this.onError);
   }
 
   readonly onRequest = (req: Req, res: Res): void => {
@@ -71,8 +72,8 @@ export class ProxyHandlers {
       }
     }
     const connection = stripHopByHop(req.headers);
-    this.d.proxy.web(req, res, ex?.picked?.driver.clock === 'none' ? this.d.selfHandled : this.d.web);
-    // http-proxy copied the headers synchronously (with X-Forwarded-*): that is what copies reuse.
+    this.d.forward.web(req, res, ex?.picked?.driver.clock === 'none');
+    // The upstream request took the headers synchronously (with X-Forwarded-*): that is what copies reuse.
     if (ex?.picked) ex.headers = { ...req.headers };
     if (connection !== undefined) req.headers.connection = connection;
   };
@@ -95,11 +96,11 @@ export class ProxyHandlers {
     c.inc();
   }
 
-  private readonly onProxyReq = (proxyReq: ClientRequest, _req: IncomingMessage, res: Res): void => {
+  readonly onUpstreamRequest = (proxyReq: ClientRequest, _req: IncomingMessage, res: Res): void => {
     res[kProxyReq] = proxyReq;
   };
 
-  private readonly onProxyRes = (proxyRes: IncomingMessage, req: Req, res: Res): void => {
+  readonly onUpstreamResponse = (proxyRes: IncomingMessage, req: Req, res: Res): void => {
     const start = req[kStart];
     if (start !== undefined) this.originalDuration.observe((performance.now() - start) / 1000);
     stripResponseHopByHop(proxyRes.headers);
@@ -157,7 +158,7 @@ export class ProxyHandlers {
     res.end(body);
   }
 
-  private readonly onProxyError = (err: NodeJS.ErrnoException, req: Req, res: Res | Socket): void => {
+  readonly onError = (err: NodeJS.ErrnoException, req: Req, res: Res | Socket): void => {
     const code = err.code ?? 'ERROR';
     this.d.logger.warn('upstream error', { upstream: this.d.upstreamOrigin, code, method: req.method });
     const ex = req[kEx];

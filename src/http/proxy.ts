@@ -1,5 +1,6 @@
-// The HTTP duplicate-injection proxy: originals go through http-proxy unchanged (streamed, keep-alive
-// to the upstream); picked requests are copied by the scheduler on a separate pool.
+// The HTTP duplicate-injection proxy: originals go through our forward path unchanged (streamed,
+// keep-alive to the upstream; see forward.ts), WebSocket upgrades through http-proxy; picked requests
+// are copied by the scheduler on a separate pool.
 import http from 'node:http';
 import net from 'node:net';
 import httpProxy from 'http-proxy';
@@ -15,6 +16,7 @@ import { ProxyHandlers } from './handlers';
 import { compileRules, type CompiledRule } from './match';
 import type { Arming, Scope } from '../chaos/arming';
 import { forwardRequestTrailers, forwardResponseTrailers, isWebSocketHandshake, keepEndToEndFields, keepRepeatedHeaders, serveAsOrdinary } from './framing';
+import { createForwarder } from './forward';
 import { createUpstream, type Upstream } from './upstream';
 
 export interface ProxyOptions extends ChaosContext {
@@ -62,38 +64,36 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
     seed: o.seed, dryRun: o.dryRun, identityHeader: o.http.identity.header, maxBodyBytes: o.http.maxBodyBytes,
     budget: o.budget, halt: o.halt, journal: o.journal, metrics: o.metrics, logger: o.logger, scheduler, pendingBytes, ...o.armed, windowClosed: o.windowClosed,
   });
+  // http-proxy carries WebSocket upgrades only; originals take our own forward path (forward.ts).
   const proxy = httpProxy.createProxyServer({});
-  const target = targetOf(upstream);
-  const web: httpProxy.ServerOptions = { target, agent: upstream.originals, xfwd: true, secure: !o.http.insecure };
   // Graceful shutdown: while draining, every answer says `Connection: close`, so no client sends its
   // next request on a socket we are about to close (it would be reset, never forwarded).
   let draining = false;
   const kOut = Symbol('doubletap.upstreamRequest');
   type Req = http.IncomingMessage & { [kOut]?: http.ClientRequest };
-  // Registered before the handlers' listener: a 502 written there must already know it is the last.
-  proxy.on('error', (_err: Error, _req: http.IncomingMessage, res: http.ServerResponse | net.Socket) => {
-    if (draining && 'shouldKeepAlive' in res) res.shouldKeepAlive = false;
-  });
-  proxy.on('proxyReq', (proxyReq: http.ClientRequest, req: Req) => {
-    req[kOut] = proxyReq;
-    // Node keeps only the first 1,000 response header lines by default: forward all of them. http-proxy
-    // emits proxyReq on 'socket', after the response parser was set up, so the option comes too late:
-    // lift the parser's limit itself (0 = none; Node's header-size limit still applies).
-    const parser = (proxyReq as http.ClientRequest & { parser?: { maxHeaderPairs: number } }).parser;
-    if (parser) parser.maxHeaderPairs = 0;
+  const forwarder = createForwarder(upstream, o.http.insecure === true, {
+    onUpstreamRequest(out, req: Req, res) {
+      req[kOut] = out;
+      handlers.onUpstreamRequest(out, req, res);
+    },
+    onUpstreamResponse(answer, req, res) {
+      // The handlers strip the upstream's Connection header first; draining then sets its own.
+      handlers.onUpstreamResponse(answer, req, res);
+      if (draining) {
+        answer.headers.connection = 'close';
+        res.shouldKeepAlive = false;
+      }
+      if (answer.headers['transfer-encoding'] !== undefined) forwardResponseTrailers(answer, res);
+    },
+    onError(err, req, res) {
+      // Before the handlers write their 502: it must already know it is the last answer.
+      if (draining) res.shouldKeepAlive = false;
+      handlers.onError(err, req, res);
+    },
   });
   const handlers = new ProxyHandlers({
-    proxy, rules: o.armed?.rules ?? compileRules(o.http.rules), decider, journal: o.journal, metrics: o.metrics, logger: o.logger,
-    upstreamOrigin: upstream.origin, web, selfHandled: { ...web, selfHandleResponse: true },
-    ws: { ...web, agent: upstream.upgrades, ws: true }, halt: o.halt,
-  });
-  // After the handlers' listener (which strips the upstream's Connection header).
-  proxy.on('proxyRes', (proxyRes: http.IncomingMessage, _req: http.IncomingMessage, res: http.ServerResponse) => {
-    if (draining) {
-      proxyRes.headers.connection = 'close';
-      res.shouldKeepAlive = false;
-    }
-    if (proxyRes.headers['transfer-encoding'] !== undefined) forwardResponseTrailers(proxyRes, res);
+    proxy, forward: forwarder, rules: o.armed?.rules ?? compileRules(o.http.rules), decider, journal: o.journal, metrics: o.metrics, logger: o.logger,
+    upstreamOrigin: upstream.origin, ws: { target: targetOf(upstream), agent: upstream.upgrades, ws: true, xfwd: true, secure: !o.http.insecure }, halt: o.halt,
   });
   const server = http.createServer({ keepAliveTimeout: 65_000 }, (req: Req, res) => {
     if (draining) res.shouldKeepAlive = false;

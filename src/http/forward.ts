@@ -1,0 +1,111 @@
+// The originals' forward path: node:http straight to the upstream's keep-alive pool, the client's
+// request streamed through unchanged and the answer streamed back. It does what http-proxy's web
+// passes did for us (X-Forwarded-*, framing of bodiless DELETE/OPTIONS, HTTP/1.0 connection rules),
+// minus their cost: http-proxy builds an options object, runs two pass arrays and an EventEmitter per
+// request, and joins the path through regexes (which also folded `//` in the request target, so the
+// upstream saw a different URL than the client sent). docs/benchmarks.md has the profile.
+// WebSocket upgrades still go through http-proxy (src/http/handlers.ts).
+import http, { type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
+import type { TLSSocket } from 'node:tls';
+import type { Upstream } from './upstream';
+
+/** What the proxy around the forward path does at each step (one object, no per-request listeners). */
+export interface ForwardHooks {
+  /** The upstream request exists (headers not sent yet). */
+  onUpstreamRequest(out: ClientRequest, req: IncomingMessage, res: ServerResponse): void;
+  /** The upstream answered; called before anything is written to the client. */
+  onUpstreamResponse(answer: IncomingMessage, req: IncomingMessage, res: ServerResponse): void;
+  /** The upstream request failed (refused, reset, bad certificate…); nothing was written yet or the answer is cut. */
+  onError(err: NodeJS.ErrnoException, req: IncomingMessage, res: ServerResponse): void;
+}
+
+export interface Forwarder {
+  /** Forward req; `selfHandled`: the hooks write the answer themselves (lost-reply). */
+  web(req: IncomingMessage, res: ServerResponse, selfHandled: boolean): void;
+}
+
+export function createForwarder(upstream: Upstream, insecure: boolean, hooks: ForwardHooks): Forwarder {
+  const request = upstream.secure ? https.request : http.request;
+  const hostname = upstream.url.hostname.replace(/^\[|\]$/g, '');
+  const port = upstream.url.port || (upstream.secure ? '443' : '80');
+  const { basePath } = upstream;
+  const rejectUnauthorized = !insecure;
+  return {
+    web(req, res, selfHandled) {
+      const headers = req.headers;
+      // A bodiless DELETE or OPTIONS gets an explicit empty body: some servers wait for one otherwise.
+      if ((req.method === 'DELETE' || req.method === 'OPTIONS') && headers['content-length'] === undefined) {
+        headers['content-length'] = '0';
+        delete headers['transfer-encoding'];
+      }
+      addForwardedFields(req);
+      let out: ClientRequest;
+      try {
+        out = request({ hostname, port, method: req.method, path: basePath + req.url, headers, agent: upstream.originals, rejectUnauthorized });
+      } catch (err) {
+        // Node refuses a header value or method it cannot send: the client gets the gateway error.
+        hooks.onError(err as NodeJS.ErrnoException, req, res);
+        req.resume();
+        return;
+      }
+      // Every response header line is forwarded (Node keeps 1,000 by default; 0 = no limit here).
+      out.maxHeadersCount = 0;
+      hooks.onUpstreamRequest(out, req, res);
+      const fail = (err: NodeJS.ErrnoException): void => {
+        // The client left first: its reset is not the upstream's failure.
+        if (req.socket.destroyed && err.code === 'ECONNRESET') {
+          out.destroy();
+          return;
+        }
+        hooks.onError(err, req, res);
+      };
+      req.on('error', fail);
+      out.on('error', fail);
+      out.on('response', (answer: IncomingMessage) => {
+        hooks.onUpstreamResponse(answer, req, res);
+        if (selfHandled) return;
+        if (!res.headersSent && !res.writableEnded) writeHead(req, res, answer);
+        if (res.writableEnded) return;
+        // The upstream cut its answer short: cut the client's too, or it would wait for the rest forever.
+        answer.once('close', () => answer.complete || res.destroy());
+        answer.pipe(res);
+      });
+      req.pipe(out);
+    },
+  };
+}
+
+/** X-Forwarded-For/-Port/-Proto appended to what the client sent, X-Forwarded-Host kept or set. */
+function addForwardedFields(req: IncomingMessage): void {
+  const h = req.headers;
+  const encrypted = (req.socket as TLSSocket).encrypted === true;
+  const port = /:(\d+)$/.exec(h.host ?? '')?.[1] ?? (encrypted ? '443' : '80');
+  append(h, 'x-forwarded-for', req.socket.remoteAddress ?? '');
+  append(h, 'x-forwarded-port', port);
+  append(h, 'x-forwarded-proto', encrypted ? 'https' : 'http');
+  h['x-forwarded-host'] ??= h.host ?? '';
+}
+
+function append(h: http.IncomingHttpHeaders, name: string, value: string): void {
+  const before = h[name];
+  h[name] = before ? `${before},${value}` : value;
+}
+
+/** Status, reason and the upstream's headers, with the connection rules of the client's HTTP version. */
+function writeHead(req: IncomingMessage, res: ServerResponse, answer: IncomingMessage): void {
+  const headers = answer.headers;
+  if (req.httpVersion === '1.0') {
+    // An HTTP/1.0 client cannot read chunked framing, and its connection closes unless it asked.
+    delete headers['transfer-encoding'];
+    headers.connection = req.headers.connection ?? 'close';
+  } else if (headers.connection === undefined) {
+    headers.connection = req.headers.connection ?? 'keep-alive';
+  }
+  res.statusCode = answer.statusCode ?? 502;
+  if (answer.statusMessage) res.statusMessage = answer.statusMessage;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value !== undefined) res.setHeader(name, value);
+  }
+}
