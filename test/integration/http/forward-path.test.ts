@@ -1,0 +1,139 @@
+// Our own forward path for originals (src/http/forward.ts): what http-proxy did for us must still
+// happen, and what it got wrong must not. Each test counts what reached a plain node:http upstream.
+import { expect } from 'chai';
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { rule, startHarness, type Harness } from './harness';
+
+interface Hit {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  bytes: number;
+  sha256: string;
+}
+
+/** An upstream that records every request whole, then lets the test decide the answer. */
+async function upstream(answer: (req: http.IncomingMessage, res: http.ServerResponse, hit: Hit) => void): Promise<{ url: string; hits: Hit[]; close(): Promise<void> }> {
+  const hits: Hit[] = [];
+  const server = http.createServer((req, res) => {
+    const hash = createHash('sha256');
+    let bytes = 0;
+    req.on('data', (c: Buffer) => {
+      bytes += c.length;
+      hash.update(c);
+    });
+    req.on('end', () => {
+      const hit = { method: req.method!, url: req.url!, headers: req.headers, bytes, sha256: hash.digest('hex') };
+      hits.push(hit);
+      answer(req, res, hit);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    hits,
+    close: () => new Promise((r) => (server.closeAllConnections(), server.close(() => r()))),
+  };
+}
+
+function rawExchange(url: string, text: string, waitMs = 1500): Promise<{ text: string; closed: boolean }> {
+  const { port } = new URL(url);
+  return new Promise((resolve) => {
+    const s = net.connect(Number(port), '127.0.0.1', () => s.write(text));
+    let out = '';
+    s.on('data', (d) => (out += d.toString('latin1')));
+    s.on('error', () => undefined);
+    const timer = setTimeout(() => (s.destroy(), resolve({ text: out, closed: false })), waitMs);
+    s.on('close', () => (clearTimeout(timer), resolve({ text: out, closed: true })));
+  });
+}
+
+describe('forward path for originals', () => {
+  let h: Harness | undefined;
+  let up: Awaited<ReturnType<typeof upstream>> | undefined;
+  afterEach(async () => {
+    await h?.close();
+    await up?.close();
+    h = up = undefined;
+  });
+
+  it('the request target reaches the upstream byte for byte (http-proxy folded `//`)', async () => {
+    up = await upstream((_req, res) => res.end('ok'));
+    h = await startHarness({ upstream: up.url + '/base', rules: [rule([{ kind: 'replay' }], { fraction: 0 })] });
+    const targets = ['/a//b///c?x=1&&y=//z', '//double', '/p?q=a?b'];
+    for (const path of targets) await rawExchange(h.proxy.url, `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    expect(up.hits.map((x) => x.url)).to.deep.equal(targets.map((t) => '/base' + t));
+  });
+
+  it('X-Forwarded-* appended, bodiless DELETE framed, HTTP/1.0 client answered with Connection: close', async () => {
+    up = await upstream((_req, res) => res.end('done'));
+    h = await startHarness({ upstream: up.url, rules: [rule([{ kind: 'replay' }], { fraction: 0 })] });
+    const a = await rawExchange(h.proxy.url, 'DELETE /orders/1 HTTP/1.1\r\nHost: shop:8443\r\nX-Forwarded-For: 10.0.0.9\r\nConnection: close\r\n\r\n');
+    expect(a.text).to.match(/^HTTP\/1\.1 200/);
+    const b = await rawExchange(h.proxy.url, 'GET /old HTTP/1.0\r\nHost: shop\r\n\r\n');
+    expect(b.text).to.match(/^HTTP\/1\.1 200/);
+    expect(b.text.toLowerCase()).to.include('connection: close');
+    expect(b.closed).to.equal(true);
+    expect(up.hits).to.have.length(2);
+    const del = up.hits[0].headers;
+    expect(del['content-length']).to.equal('0');
+    expect(del['x-forwarded-for']).to.equal('10.0.0.9,127.0.0.1');
+    expect(del['x-forwarded-port']).to.equal('8443');
+    expect(del['x-forwarded-proto']).to.equal('http');
+    expect(del['x-forwarded-host']).to.equal('shop:8443');
+    expect(del.host).to.equal('shop:8443');
+  });
+
+  it('8 MiB each way, with a slow reader: both bodies arrive whole (backpressure, no buffering of the whole)', async () => {
+    const big = Buffer.alloc(8 * 2 ** 20, 7);
+    up = await upstream((_req, res) => {
+      res.writeHead(200, { 'content-length': big.length });
+      res.end(big);
+    });
+    h = await startHarness({ upstream: up.url, rules: [rule([{ kind: 'replay' }], { fraction: 0 })] });
+    const got = await new Promise<{ bytes: number; sha256: string }>((resolve, reject) => {
+      const req = http.request(h!.proxy.url + '/orders', { method: 'POST', headers: { 'content-length': big.length } }, (res) => {
+        const hash = createHash('sha256');
+        let bytes = 0;
+        res.on('data', (c: Buffer) => {
+          bytes += c.length;
+          hash.update(c);
+          // A slow client: the proxy must hold back, not buffer the whole answer.
+          res.pause();
+          setTimeout(() => res.resume(), 1);
+        });
+        res.on('end', () => resolve({ bytes, sha256: hash.digest('hex') }));
+      });
+      req.on('error', reject);
+      req.end(big);
+    });
+    const sha = createHash('sha256').update(big).digest('hex');
+    expect(up.hits).to.have.length(1);
+    expect(up.hits[0].bytes).to.equal(big.length);
+    expect(up.hits[0].sha256).to.equal(sha);
+    expect(got).to.deep.equal({ bytes: big.length, sha256: sha });
+  });
+
+  it('an upstream that cuts its answer short cuts the client too (no hang), and the next request still works', async () => {
+    up = await upstream((req, res) => {
+      if (req.url === '/cut') {
+        res.writeHead(200, { 'content-length': 1000 });
+        res.write('x'.repeat(100));
+        setTimeout(() => res.socket?.destroy(), 50);
+      } else res.end('fine');
+    });
+    h = await startHarness({ upstream: up.url, rules: [rule([{ kind: 'replay' }], { fraction: 0 })] });
+    const started = Date.now();
+    const cut = await rawExchange(h.proxy.url, 'POST /cut HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}', 5000);
+    expect(cut.closed).to.equal(true);
+    expect(Date.now() - started).to.be.lessThan(3000);
+    expect(cut.text).to.match(/^HTTP\/1\.1 200/);
+    expect(cut.text.endsWith('x'.repeat(100))).to.equal(true);
+    const next = await rawExchange(h.proxy.url, 'POST /ok HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}');
+    expect(next.text.endsWith('fine')).to.equal(true);
+    expect(up.hits.map((x) => x.url)).to.deep.equal(['/cut', '/ok']);
+  });
+});
