@@ -59,12 +59,11 @@ export async function runSoak(seconds: number, rate: number, log: (l: string) =>
   try {
     const load = await runLoad({ url: proxy.url + '/orders', connections: 16, seconds, nonce: 'soak', rate }, 'autocannon');
     clearInterval(timer);
-    const half = samples.filter((s) => s.t >= seconds / 2);
     const rss = samples.map((s) => s.rss);
     const r: SoakResult = {
       seconds, rate, requests: load.requests, errors: load.errors, samples,
       startRss: rss[0] ?? 0, maxRss: Math.max(...rss), endRss: rss[rss.length - 1] ?? 0,
-      lastHalfSlopeMbPerMin: (slope(half.map((s) => ({ t: s.t, v: s.rss }))) * 60) / 2 ** 20,
+      lastHalfSlopeMbPerMin: (slope(windowMedians(samples.filter((s) => s.t >= seconds / 2), 10)) * 60) / 2 ** 20,
     };
     log(`  soak ${seconds}s at ${rate}/s: RSS ${mb(r.startRss)} → max ${mb(r.maxRss)} → end ${mb(r.endRss)} MB, last-half slope ${r.lastHalfSlopeMbPerMin.toFixed(2)} MB/min`);
     return r;
@@ -73,6 +72,20 @@ export async function runSoak(seconds: number, rate: number, log: (l: string) =>
     await proxy.stop();
     await upstream.stop();
   }
+}
+
+/**
+ * RSS per window of `seconds`, as the window's median: V8 lets garbage pile up to a collection (tens
+ * of MB more for a few seconds, later under CPU contention), and one such peak near an end of the
+ * half would tilt a least-squares line through the raw 1 s samples. A leak raises every window.
+ */
+export function windowMedians(samples: Array<{ t: number; rss: number }>, seconds: number): Array<{ t: number; v: number }> {
+  const windows = new Map<number, number[]>();
+  for (const s of samples) {
+    const w = Math.floor(s.t / seconds);
+    windows.set(w, [...(windows.get(w) ?? []), s.rss]);
+  }
+  return [...windows].map(([w, v]) => ({ t: (w + 0.5) * seconds, v: v.sort((a, b) => a - b)[Math.floor(v.length / 2)] }));
 }
 
 /** A JSON body of exactly `bytes` bytes (the 200-byte BODY padded). */
