@@ -2,8 +2,8 @@
 //   npx tsx bench/relay.ts [--smoke] [--rounds N]   (KAFKA_BROKERS=HOST:PORT to use a running broker)
 // Rounds are interleaved (plain, 0 %, 10 %, plain, …) so a burst of noise on the machine hits every
 // variant once; latency is measured in the first round only.
-// Throughput: N pre-produced 1 KiB messages drained source → destination (messages/s until the last
-// expected message is readable). Latency: originals at a steady rate, receive time − produce timestamp
+// Throughput: N pre-produced 1 KiB messages drained source → destination, in messages/s from the first
+// message readable at the destination to the last (start-up and group join excluded, reported apart). Latency: originals at a steady rate, receive time − produce timestamp
 // (the relay keeps the original's timestamp). Writes bench/results/relay.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,6 +38,9 @@ async function drain(kafka: Kafka, topic: string, expected: number) {
   // First arrival per message id of the latency phase (ids ≥ N): the original, not a later copy.
   const latencies = new Map<string, number>();
   let count = 0;
+  // Steady state: from the first batch that reached the destination to the last expected message, so
+  // the consumer group's join (seconds, and as long as the drain itself) is not in the rate.
+  const window = { firstAt: 0, firstCount: 0, lastAt: 0 };
   let done!: () => void;
   const finished = new Promise<void>((r) => (done = r));
   await consumer.run({
@@ -47,11 +50,15 @@ async function drain(kafka: Kafka, topic: string, expected: number) {
         const id = String(m.headers?.['message-id'] ?? '');
         if (Number(id.slice(2)) >= N && !latencies.has(id)) latencies.set(id, now - Number(m.timestamp));
       }
+      if (window.firstAt === 0) Object.assign(window, { firstAt: now, firstCount: batch.messages.length });
       count += batch.messages.length;
-      if (count >= expected || latencies.size >= LAT_N) done();
+      if ((count >= expected || latencies.size >= LAT_N) && window.lastAt === 0) {
+        window.lastAt = now;
+        done();
+      }
     },
   });
-  return { finished, latencies, stop: () => consumer.disconnect() };
+  return { finished, latencies, window, stop: () => consumer.disconnect() };
 }
 
 /** The baseline: consume → produce with acks all, awaited per batch, nothing else. */
@@ -95,9 +102,14 @@ async function measure(brokers: string[], kafka: Kafka, v: Variant, source: stri
   const t0 = Date.now();
   const stop = v.fraction === null ? await plainLoop(kafka, source, dest) : await startDoubletap(brokers, source, dest, v.fraction);
   await reader.finished;
-  const seconds = (Date.now() - t0) / 1000;
+  const { firstAt, firstCount, lastAt } = reader.window;
+  const seconds = Math.max(0.001, (lastAt - firstAt) / 1000);
+  const perSecond = (N + copies - firstCount) / seconds;
   await reader.stop();
-  const throughput = { variant: v.name, round, messages: N, copies, seconds, messagesPerSecond: Math.round((N + copies) / seconds), originalsPerSecond: Math.round(N / seconds) };
+  const throughput = {
+    variant: v.name, round, messages: N, copies, seconds, startupSeconds: (firstAt - t0) / 1000,
+    messagesPerSecond: Math.round(perSecond), originalsPerSecond: Math.round((perSecond * N) / (N + copies)),
+  };
   if (round > 0) {
     await stop();
     return { ...throughput, latencyMs: undefined };

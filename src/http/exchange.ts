@@ -72,7 +72,7 @@ export class Exchange {
   }
 
   /**
-   * Tee the request body: the original keeps streaming to the upstream through http-proxy's pipe; we
+   * Tee the request body: the original keeps streaming to the upstream through the forward path; we
    * keep a copy up to maxBytes. Past the cap we drop what we kept and only watch the rest go by.
    */
   teeBody(req: IncomingMessage, maxBytes: number): void {

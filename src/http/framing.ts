@@ -48,8 +48,8 @@ function trailerPairs(raw: string[]): Array<[string, string]> {
 }
 
 /**
- * http-proxy pipes a chunked body and ends the upstream request on 'end', dropping the trailer
- * fields. Register BEFORE proxy.web(): this 'end' listener then runs before the pipe's and adds them.
+ * The forward path streams a chunked body and ends the upstream request on 'end', dropping the trailer
+ * fields. Register BEFORE forward.web(): this 'end' listener then runs before the pipe's and adds them.
  */
 export function forwardRequestTrailers(req: IncomingMessage, upstreamRequest: () => ClientRequest | undefined): void {
   req.once('end', () => {
@@ -58,7 +58,7 @@ export function forwardRequestTrailers(req: IncomingMessage, upstreamRequest: ()
   });
 }
 
-/** The same for the upstream's response trailers (registered before http-proxy pipes the response). */
+/** The same for the upstream's response trailers (registered before the forward path streams the response). */
 export function forwardResponseTrailers(proxyRes: IncomingMessage, res: { headersSent: boolean; writableEnded: boolean; addTrailers(t: Array<[string, string]>): void }): void {
   proxyRes.once('end', () => {
     // headersSent: the response is being streamed (never the withheld lost-reply answer).

@@ -1,4 +1,4 @@
-// The per-request path. Unmatched requests: one rule scan, one counter, straight into http-proxy — no
+// The per-request path. Unmatched requests: one rule scan, one counter, straight into the forward path — no
 // buffering, no journal, no per-request closures. Matched requests get an Exchange; the chaos path is
 // wrapped so an exception there never touches the original (fail open).
 import type { IncomingMessage, ServerResponse, ClientRequest } from 'node:http';
