@@ -1,11 +1,11 @@
-// Copy scheduling: timers, budget at send time, halt, classification and the journal line per copy.
-// Everything here runs off the original's path; any exception is caught and logged (fail open), and
-// any doubt means no copy (fail closed).
+// Copy scheduling: one timer wheel for every delay, budget at send time, halt, classification and the
+// journal line per copy. Everything here runs off the original's path; any exception is caught and
+// logged (fail open), and any doubt means no copy (fail closed).
 import { createHash } from 'node:crypto';
-import type { ClientRequest } from 'node:http';
 import type { Budget } from '../chaos/budget';
 import type { PendingBytes } from '../chaos/pending-bytes';
 import type { HaltSwitch } from '../chaos/halt';
+import { TimerWheel, type WheelItem } from '../chaos/timer-wheel';
 import { isNoCopy } from '../faults';
 import type { Journal } from '../journal/writer';
 import type { Judgement } from '../faults';
@@ -13,21 +13,34 @@ import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import { messageOf } from '../errors';
 import { classify, type AttemptResult } from './classify';
-import { sendCopy } from './copy-sender';
+import { sendCopy, type CopyAttempt, type CopyResult } from './copy-sender';
 import type { Exchange } from './exchange';
 import type { Upstream } from './upstream';
 
-interface PlannedCopy {
-  ex: Exchange;
-  id: string;
-  index: number;
-  delayMs: number;
-  state: 'waiting' | 'sending' | 'done';
-  timer?: NodeJS.Timeout;
-  request?: ClientRequest;
-  sentMs?: number;
-  key?: string;
-  bodySha256?: string;
+/** Copies falling due within this many milliseconds of each other fire together from one timer. */
+const SLOT_MS = 2;
+
+/** One planned copy. Kept small: thousands may wait at once, and each costs memory until it is done. */
+class PlannedCopy implements WheelItem {
+  wheelSlot?: number = undefined;
+  wheelPrev?: WheelItem = undefined;
+  wheelNext?: WheelItem = undefined;
+  state: 'waiting' | 'sending' | 'done' = 'waiting';
+  attempt: CopyAttempt | undefined = undefined;
+  sentMs: number | undefined = undefined;
+  key: string | undefined = undefined;
+  bodySha256: string | undefined = undefined;
+
+  constructor(
+    readonly ex: Exchange,
+    readonly index: number,
+    readonly delayMs: number,
+  ) {}
+
+  /** Built when needed (mark header, journal), not held while the copy waits. */
+  get id(): string {
+    return `c-${this.ex.id.slice(2)}.${this.index + 1}`;
+  }
 }
 
 export interface SchedulerDeps {
@@ -55,8 +68,10 @@ function originalFailure(orig: AttemptResult | undefined): string | undefined {
 export class CopyScheduler {
   private readonly live = new Set<PlannedCopy>();
   private idle: Array<() => void> = [];
+  private readonly wheel: TimerWheel<PlannedCopy>;
 
   constructor(private readonly d: SchedulerDeps) {
+    this.wheel = new TimerWheel<PlannedCopy>(this.fire, SLOT_MS, this.onBug);
     d.halt.on('halt', this.onHalt);
     this.updateBudgetGauge();
   }
@@ -68,28 +83,30 @@ export class CopyScheduler {
   /** Plan every copy of a picked exchange; they count as pending from now on. */
   plan(ex: Exchange): void {
     const picked = ex.picked!;
-    picked.delaysMs.forEach((delayMs, index) => {
-      const copy: PlannedCopy = { ex, id: `c-${ex.id.slice(2)}.${index + 1}`, index, delayMs, state: 'waiting' };
-      this.live.add(copy);
-      this.d.metrics.pendingCopies.inc();
-      if (picked.driver.clock === 'from-send') copy.timer = setTimeout(this.fire, delayMs, copy);
-      else
-        ex.responded
-          .then((orig) => {
-            if (copy.state !== 'waiting') return;
-            // A duplicate of a write that did not happen tests nothing, and a correct service would
-            // then execute it: judged re-executed, it would be a false alarm. No copy.
-            const failed = originalFailure(orig);
-            if (failed) this.drop(copy, ex.bodyFailure ?? failed, true);
-            else copy.timer = setTimeout(this.fire, delayMs, copy);
-          })
-          .catch(this.onBug);
-    });
+    const { delaysMs } = picked;
+    const copies = delaysMs.map((delayMs, index) => new PlannedCopy(ex, index, delayMs));
+    for (const copy of copies) this.live.add(copy);
+    this.d.metrics.pendingCopies.inc(copies.length);
+    if (picked.driver.clock === 'from-send') for (const copy of copies) this.wheel.schedule(copy, copy.delayMs);
+    else ex.responded.then((orig) => this.afterOriginal(copies, orig)).catch(this.onBug);
+  }
+
+  private afterOriginal(copies: PlannedCopy[], orig: AttemptResult | undefined): void {
+    // A duplicate of a write that did not happen tests nothing, and a correct service would then
+    // execute it: judged re-executed, it would be a false alarm. No copy.
+    const failed = originalFailure(orig);
+    for (const copy of copies) {
+      if (copy.state !== 'waiting') continue;
+      if (failed) this.drop(copy, copy.ex.bodyFailure ?? failed, true);
+      else this.wheel.schedule(copy, copy.delayMs);
+    }
   }
 
   private readonly fire = (copy: PlannedCopy): void => {
-    copy.timer = undefined;
-    copy.ex.bodyReady.then((body) => this.trySend(copy, body)).catch(this.onBug);
+    const { ex } = copy;
+    // The body is almost always there by now: send at once rather than through a promise.
+    if (ex.body !== undefined || ex.bodyFailure !== undefined) this.trySend(copy, ex.body);
+    else ex.bodyReady.then((body) => this.trySend(copy, body)).catch(this.onBug);
   };
 
   private trySend(copy: PlannedCopy, body: Buffer | undefined): void {
@@ -121,14 +138,22 @@ export class CopyScheduler {
     copy.sentMs = performance.now();
     this.d.metrics.copyDelay.observe(copy.delayMs / 1000);
     const spec = { method: ex.method, url: ex.url, headers: shape.headers, body: shape.body, identityPointer: ex.rule.rule.responseId };
-    const attempt = sendCopy(this.d.upstream, spec, this.d.copyTimeoutMs);
-    copy.request = attempt.request;
-    attempt.done
-      .then((result) => ex.responded.then(() => this.finish(copy, result, ex.original)))
-      .catch(this.onBug);
+    copy.attempt = sendCopy(this.d.upstream, spec, this.d.copyTimeoutMs, (result) => this.sent(copy, result));
   }
 
-  private finish(copy: PlannedCopy, result: AttemptResult & { durationMs: number }, original: AttemptResult | undefined): void {
+  /** The copy's answer (or error) is in; it is judged once the original's answer is known too. */
+  private sent(copy: PlannedCopy, result: CopyResult): void {
+    const { ex } = copy;
+    try {
+      if (ex.original !== undefined) this.finish(copy, result, ex.original);
+      else ex.responded.then(() => this.finish(copy, result, ex.original)).catch(this.onBug);
+    } catch (err) {
+      // Called from inside undici's response handling: never let a bug escape into it.
+      this.onBug(err);
+    }
+  }
+
+  private finish(copy: PlannedCopy, result: CopyResult, original: AttemptResult | undefined): void {
     if (copy.state !== 'sending') return;
     const { ex } = copy;
     this.d.metrics.upstreamDuration.observe({ kind: 'copy' }, result.durationMs / 1000);
@@ -146,16 +171,16 @@ export class CopyScheduler {
 
   /** Halted before it was on the wire: never sent, journaled as cancelled. */
   private cancel(copy: PlannedCopy): void {
-    if (copy.timer) clearTimeout(copy.timer);
-    if (copy.request) {
-      copy.request.destroy();
+    this.wheel.cancel(copy);
+    if (copy.attempt) {
+      copy.attempt.cancel();
       this.d.budget.refund();
       this.updateBudgetGauge();
     }
     this.record(copy, { outcome: 'cancelled' }, undefined);
   }
 
-  private record(copy: PlannedCopy, judged: Judgement, result: (AttemptResult & { durationMs: number }) | undefined, firstExecution = false): void {
+  private record(copy: PlannedCopy, judged: Judgement, result: CopyResult | undefined, firstExecution = false): void {
     const { outcome, verifiedBy } = judged;
     copy.state = 'done';
     if (copy.sentMs !== undefined) this.d.budget.release(); // its in-flight slot (budget.inFlight)
@@ -196,7 +221,7 @@ export class CopyScheduler {
     try {
       for (const copy of [...this.live]) {
         if (copy.state === 'waiting') this.cancel(copy);
-        else if (copy.state === 'sending' && (!copy.request?.socket || copy.request.socket.connecting)) this.cancel(copy);
+        else if (copy.state === 'sending' && !copy.attempt?.onWire) this.cancel(copy);
       }
     } catch (err) {
       this.onBug(err);
@@ -208,8 +233,8 @@ export class CopyScheduler {
   cancelAll(): void {
     for (const copy of [...this.live]) {
       if (copy.state === 'done') continue;
-      if (copy.state === 'sending' && copy.request?.socket && !copy.request.socket.connecting) {
-        copy.request.destroy();
+      if (copy.state === 'sending' && copy.attempt?.onWire) {
+        copy.attempt.abort();
         this.record(copy, { outcome: 'error' }, { error: 'proxy closed while the copy was in flight', durationMs: performance.now() - copy.sentMs! });
       } else this.cancel(copy);
     }

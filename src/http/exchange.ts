@@ -118,7 +118,7 @@ export class Exchange {
     res.on('end', () => {
       ended = true;
       // The original itself can be the replay, when a burst copy overtook it and did the work.
-      this.respond(reader.finish(res.statusCode, res.headers));
+      this.respond(reader.finish(res.statusCode, res.headers['idempotent-replayed']));
     });
     res.on('close', () => {
       // The response was cut short: the status is known, the body is not comparable.
