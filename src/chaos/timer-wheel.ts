@@ -2,7 +2,8 @@
 // with jittered delays (every copy its own duration), a timer list and a priority-queue insert each.
 // Here items falling due in the same slot (slotMs) fire together from one timer, slots in time order
 // and items of a slot in the order they were scheduled. Items are their own list nodes (no wrapper
-// per item), so cancel is O(1). Never early: an item fires at the end of its slot, at most slotMs late.
+// per item, no bucket object: a slot is its first item, whose wheelPrev is the slot's last), so cancel
+// is O(1). Never early: an item fires at the end of its slot, at most slotMs late.
 // Pure bookkeeping plus one timer; the clock is injectable for tests.
 
 /** The links the wheel keeps on each item; owned by the wheel, never touched by anyone else. */
@@ -24,14 +25,10 @@ const realClock: WheelClock = {
   clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
 };
 
-interface Bucket {
-  head: WheelItem | undefined;
-  tail: WheelItem | undefined;
-}
-
 export class TimerWheel<T extends WheelItem> {
-  private readonly buckets = new Map<number, Bucket>();
-  /** Min-heap of slots that had a bucket; a slot whose bucket emptied is skipped when it surfaces. */
+  /** Slot → its first item. */
+  private readonly slots = new Map<number, WheelItem>();
+  /** Min-heap of slots that had items; a slot emptied by cancel is skipped when it surfaces. */
   private readonly heap: number[] = [];
   private count = 0;
   private timer: unknown;
@@ -56,37 +53,46 @@ export class TimerWheel<T extends WheelItem> {
     if (item.wheelSlot !== undefined) this.cancel(item);
     let slot = Math.ceil((this.clock.now() + Math.max(0, delayMs)) / this.slotMs);
     if (slot <= this.firingSlot) slot = this.firingSlot + 1;
-    let b = this.buckets.get(slot);
-    if (b === undefined) {
-      this.buckets.set(slot, (b = { head: undefined, tail: undefined }));
-      heapPush(this.heap, slot);
-    }
+    const head = this.slots.get(slot);
     item.wheelSlot = slot;
-    item.wheelPrev = b.tail;
     item.wheelNext = undefined;
-    if (b.tail) b.tail.wheelNext = item;
-    else b.head = item;
-    b.tail = item;
+    if (head === undefined) {
+      item.wheelPrev = item;
+      this.slots.set(slot, item);
+      heapPush(this.heap, slot);
+    } else {
+      const tail = head.wheelPrev!;
+      tail.wheelNext = item;
+      item.wheelPrev = tail;
+      head.wheelPrev = item;
+    }
     this.count++;
     if (slot < this.armedSlot) this.arm(slot);
   }
 
   /** Remove a scheduled item (O(1)); false when it was not scheduled. */
   cancel(item: T): boolean {
-    const slot = item.wheelSlot;
-    if (slot === undefined) return false;
-    const b = this.buckets.get(slot)!;
-    this.unlink(item, b);
-    if (b.head === undefined) this.buckets.delete(slot);
+    if (item.wheelSlot === undefined) return false;
+    this.unlink(item);
     if (this.count === 0) this.disarm();
     return true;
   }
 
-  private unlink(item: WheelItem, b: Bucket): void {
-    if (item.wheelPrev) item.wheelPrev.wheelNext = item.wheelNext;
-    else b.head = item.wheelNext;
-    if (item.wheelNext) item.wheelNext.wheelPrev = item.wheelPrev;
-    else b.tail = item.wheelPrev;
+  private unlink(item: WheelItem): void {
+    const slot = item.wheelSlot!;
+    const head = this.slots.get(slot)!;
+    const next = item.wheelNext;
+    if (item === head) {
+      if (next === undefined) this.slots.delete(slot);
+      else {
+        next.wheelPrev = head.wheelPrev;
+        this.slots.set(slot, next);
+      }
+    } else {
+      item.wheelPrev!.wheelNext = next;
+      if (next !== undefined) next.wheelPrev = item.wheelPrev;
+      else head.wheelPrev = item.wheelPrev;
+    }
     item.wheelSlot = item.wheelPrev = item.wheelNext = undefined;
     this.count--;
   }
@@ -112,22 +118,19 @@ export class TimerWheel<T extends WheelItem> {
     this.armedSlot = -Infinity;
     while (this.heap.length > 0 && this.heap[0] <= due) {
       const slot = heapPop(this.heap);
-      const b = this.buckets.get(slot);
-      if (b === undefined) continue;
       this.firingSlot = slot;
       // One at a time: a callback may cancel a later item of the same slot.
-      for (let item = b.head; item !== undefined; item = b.head) {
-        this.unlink(item, b);
+      for (let item = this.slots.get(slot); item !== undefined; item = this.slots.get(slot)) {
+        this.unlink(item);
         try {
           this.onDue(item as T);
         } catch (err) {
           this.onError(err);
         }
       }
-      this.buckets.delete(slot);
     }
     this.firingSlot = -Infinity;
-    while (this.heap.length > 0 && !this.buckets.has(this.heap[0])) heapPop(this.heap);
+    while (this.heap.length > 0 && !this.slots.has(this.heap[0])) heapPop(this.heap);
     if (this.count === 0) this.disarm();
     else this.arm(this.heap[0]);
   };

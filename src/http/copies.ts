@@ -20,16 +20,22 @@ import type { Upstream } from './upstream';
 /** Copies falling due within this many milliseconds of each other fire together from one timer. */
 const SLOT_MS = 2;
 
+/** What a copy has once it is sent (the budget was taken); a waiting copy does not pay for it. */
+interface Sent {
+  sentMs: number;
+  /** The identity it was sent with (strip-key sends none), and its body's hash. */
+  key: string | undefined;
+  bodySha256: string | undefined;
+  attempt: CopyAttempt | undefined;
+}
+
 /** One planned copy. Kept small: thousands may wait at once, and each costs memory until it is done. */
 class PlannedCopy implements WheelItem {
   wheelSlot?: number = undefined;
   wheelPrev?: WheelItem = undefined;
   wheelNext?: WheelItem = undefined;
   state: 'waiting' | 'sending' | 'done' = 'waiting';
-  attempt: CopyAttempt | undefined = undefined;
-  sentMs: number | undefined = undefined;
-  key: string | undefined = undefined;
-  bodySha256: string | undefined = undefined;
+  sent: Sent | undefined = undefined;
 
   constructor(
     readonly ex: Exchange,
@@ -80,10 +86,9 @@ export class CopyScheduler {
     return this.live.size;
   }
 
-  /** Plan every copy of a picked exchange; they count as pending from now on. */
-  plan(ex: Exchange): void {
+  /** Plan every copy of a picked exchange (one per delay); they count as pending from now on. */
+  plan(ex: Exchange, delaysMs: readonly number[]): void {
     const picked = ex.picked!;
-    const { delaysMs } = picked;
     const copies = delaysMs.map((delayMs, index) => new PlannedCopy(ex, index, delayMs));
     for (const copy of copies) this.live.add(copy);
     this.d.metrics.pendingCopies.inc(copies.length);
@@ -132,17 +137,21 @@ export class CopyScheduler {
     if (taken !== 'ok') return this.drop(copy, `budget-${taken}`, false);
     if (this.d.markHeader) shape.headers[this.d.markHeader] = copy.id;
     const key = shape.headers[this.d.identityHeader];
-    copy.key = Array.isArray(key) ? key.join(', ') : key;
-    copy.bodySha256 = shape.body === body ? ex.bodySha256 : createHash('sha256').update(shape.body).digest('hex');
+    const sent: Sent = {
+      sentMs: performance.now(),
+      key: Array.isArray(key) ? key.join(', ') : key,
+      bodySha256: shape.body === body ? ex.bodySha256 : createHash('sha256').update(shape.body).digest('hex'),
+      attempt: undefined,
+    };
+    copy.sent = sent;
     copy.state = 'sending';
-    copy.sentMs = performance.now();
     this.d.metrics.copyDelay.observe(copy.delayMs / 1000);
     const spec = { method: ex.method, url: ex.url, headers: shape.headers, body: shape.body, identityPointer: ex.rule.rule.responseId };
-    copy.attempt = sendCopy(this.d.upstream, spec, this.d.copyTimeoutMs, (result) => this.sent(copy, result));
+    sent.attempt = sendCopy(this.d.upstream, spec, this.d.copyTimeoutMs, (result) => this.answered(copy, result));
   }
 
   /** The copy's answer (or error) is in; it is judged once the original's answer is known too. */
-  private sent(copy: PlannedCopy, result: CopyResult): void {
+  private answered(copy: PlannedCopy, result: CopyResult): void {
     const { ex } = copy;
     try {
       if (ex.original !== undefined) this.finish(copy, result, ex.original);
@@ -172,8 +181,8 @@ export class CopyScheduler {
   /** Halted before it was on the wire: never sent, journaled as cancelled. */
   private cancel(copy: PlannedCopy): void {
     this.wheel.cancel(copy);
-    if (copy.attempt) {
-      copy.attempt.cancel();
+    if (copy.sent?.attempt) {
+      copy.sent.attempt.cancel();
       this.d.budget.refund();
       this.updateBudgetGauge();
     }
@@ -183,14 +192,14 @@ export class CopyScheduler {
   private record(copy: PlannedCopy, judged: Judgement, result: CopyResult | undefined, firstExecution = false): void {
     const { outcome, verifiedBy } = judged;
     copy.state = 'done';
-    if (copy.sentMs !== undefined) this.d.budget.release(); // its in-flight slot (budget.inFlight)
+    if (copy.sent !== undefined) this.d.budget.release(); // its in-flight slot (budget.inFlight)
     this.remove(copy);
     const { ex } = copy;
     const kind = ex.picked!.fault.kind;
     this.d.metrics.httpCopies.inc({ rule: ex.rule.name, fault: kind, outcome });
     this.d.journal.write({
       kind: 'copy', id: copy.id, of: ex.id, rule: ex.rule.name, fault: kind, method: ex.method, path: ex.path,
-      key: outcome === 'cancelled' ? ex.key : copy.key, bodySha256: copy.bodySha256, delayMs: copy.delayMs,
+      key: outcome === 'cancelled' ? ex.key : copy.sent?.key, bodySha256: copy.sent?.bodySha256, delayMs: copy.delayMs,
       status: result?.status, outcome, verifiedBy, firstExecution: firstExecution || undefined,
       durationMs: result ? Math.round(result.durationMs * 1000) / 1000 : undefined, error: result?.error,
     });
@@ -221,7 +230,7 @@ export class CopyScheduler {
     try {
       for (const copy of [...this.live]) {
         if (copy.state === 'waiting') this.cancel(copy);
-        else if (copy.state === 'sending' && !copy.attempt?.onWire) this.cancel(copy);
+        else if (copy.state === 'sending' && !copy.sent?.attempt?.onWire) this.cancel(copy);
       }
     } catch (err) {
       this.onBug(err);
@@ -233,9 +242,10 @@ export class CopyScheduler {
   cancelAll(): void {
     for (const copy of [...this.live]) {
       if (copy.state === 'done') continue;
-      if (copy.state === 'sending' && copy.attempt?.onWire) {
-        copy.attempt.abort();
-        this.record(copy, { outcome: 'error' }, { error: 'proxy closed while the copy was in flight', durationMs: performance.now() - copy.sentMs! });
+      const sent = copy.sent;
+      if (copy.state === 'sending' && sent?.attempt?.onWire) {
+        sent.attempt.abort();
+        this.record(copy, { outcome: 'error' }, { error: 'proxy closed while the copy was in flight', durationMs: performance.now() - sent.sentMs });
       } else this.cancel(copy);
     }
   }

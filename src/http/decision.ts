@@ -93,13 +93,13 @@ export class Decider {
     const url = req.url ?? '/';
     if (!this.windowOpen) {
       // Before the "before" snapshot or after the window: its rows are outside the measured change.
-      const outside = new Exchange(d.journal.nextOriginalId(), rule, req.method ?? 'GET', url, pathOf(url), key, key ?? '');
+      const outside = new Exchange(d.journal.nextOriginalId(), rule, req.method ?? 'GET', url, pathOf(url), key);
       return this.notDuplicated(outside, 'outside-window');
     }
     const n = (this.seq.get(rule.name) ?? 0) + 1;
     this.seq.set(rule.name, n);
     const identity = key ?? `#${n}`;
-    const ex = new Exchange(d.journal.nextOriginalId(), rule, req.method ?? 'GET', url, pathOf(url), key, identity);
+    const ex = new Exchange(d.journal.nextOriginalId(), rule, req.method ?? 'GET', url, pathOf(url), key);
     ex.inWindow = true;
     this.live += 1;
     // fraction 0 never picks: no retry memory and no generator on the hot path.
@@ -125,7 +125,7 @@ export class Decider {
       // lost-reply sends nothing itself, but the client's retry is a duplicate we caused: budget it.
       const taken = d.budget.tryTake();
       if (taken !== 'ok') return this.notDuplicated(ex, `budget-${taken}`);
-      ex.picked = { fault, driver, delaysMs: [] };
+      ex.picked = { fault, driver };
       ex.noBody();
       return ex;
     }
@@ -133,10 +133,10 @@ export class Decider {
     const length = req.headers['content-length'];
     const want = length !== undefined ? Math.min(Number(length) || 0, d.maxBodyBytes) : req.headers['transfer-encoding'] !== undefined ? d.maxBodyBytes : 0;
     if (!d.pendingBytes.tryHold(ex, want, plan.copyDelaysMs.length)) return this.notDuplicated(ex, 'pending-bytes');
-    ex.picked = { fault, driver, delaysMs: plan.copyDelaysMs };
+    ex.picked = { fault, driver };
     ex.teeBody(req, d.maxBodyBytes);
     if (length === undefined && want > 0) ex.bodyReady.then((body) => d.pendingBytes.shrink(ex, body?.length ?? 0)).catch(() => undefined);
-    d.scheduler.plan(ex);
+    d.scheduler.plan(ex, plan.copyDelaysMs);
     return ex;
   }
 

@@ -73,7 +73,7 @@ export class ProxyHandlers {
     const connection = stripHopByHop(req.headers);
     this.d.proxy.web(req, res, ex?.picked?.driver.clock === 'none' ? this.d.selfHandled : this.d.web);
     // http-proxy copied the headers synchronously (with X-Forwarded-*): that is what copies reuse.
-    if (ex?.picked) ex.headers = { ...req.headers };
+    if (ex?.picked) ex.keepHeaders(req.headers);
     if (connection !== undefined) req.headers.connection = connection;
   };
 
