@@ -72,7 +72,9 @@ function originalFailure(orig: AttemptResult | undefined): string | undefined {
 }
 
 export class CopyScheduler {
-  private readonly live = new Set<PlannedCopy>();
+  /** Pending copies the wheel does not hold: waiting for their original's answer or body, or in
+   * flight. A copy waiting on its delay is only in the wheel (no set entry per waiting copy). */
+  private readonly held = new Set<PlannedCopy>();
   private idle: Array<() => void> = [];
   private readonly wheel: TimerWheel<PlannedCopy>;
 
@@ -83,17 +85,19 @@ export class CopyScheduler {
   }
 
   get pending(): number {
-    return this.live.size;
+    return this.held.size + this.wheel.size;
   }
 
   /** Plan every copy of a picked exchange (one per delay); they count as pending from now on. */
   plan(ex: Exchange, delaysMs: readonly number[]): void {
     const picked = ex.picked!;
     const copies = delaysMs.map((delayMs, index) => new PlannedCopy(ex, index, delayMs));
-    for (const copy of copies) this.live.add(copy);
     this.d.metrics.pendingCopies.inc(copies.length);
     if (picked.driver.clock === 'from-send') for (const copy of copies) this.wheel.schedule(copy, copy.delayMs);
-    else ex.responded.then((orig) => this.afterOriginal(copies, orig)).catch(this.onBug);
+    else {
+      for (const copy of copies) this.held.add(copy);
+      ex.responded.then((orig) => this.afterOriginal(copies, orig)).catch(this.onBug);
+    }
   }
 
   private afterOriginal(copies: PlannedCopy[], orig: AttemptResult | undefined): void {
@@ -103,12 +107,16 @@ export class CopyScheduler {
     for (const copy of copies) {
       if (copy.state !== 'waiting') continue;
       if (failed) this.drop(copy, copy.ex.bodyFailure ?? failed, true);
-      else this.wheel.schedule(copy, copy.delayMs);
+      else {
+        this.held.delete(copy);
+        this.wheel.schedule(copy, copy.delayMs);
+      }
     }
   }
 
   private readonly fire = (copy: PlannedCopy): void => {
     const { ex } = copy;
+    this.held.add(copy);
     // The body is almost always there by now: send at once rather than through a promise.
     if (ex.body !== undefined || ex.bodyFailure !== undefined) this.trySend(copy, ex.body);
     else ex.bodyReady.then((body) => this.trySend(copy, body)).catch(this.onBug);
@@ -180,7 +188,7 @@ export class CopyScheduler {
 
   /** Halted before it was on the wire: never sent, journaled as cancelled. */
   private cancel(copy: PlannedCopy): void {
-    this.wheel.cancel(copy);
+    // Out of the wheel (if it waits there) when record() removes it, synchronously, below.
     if (copy.sent?.attempt) {
       copy.sent.attempt.cancel();
       this.d.budget.refund();
@@ -219,16 +227,16 @@ export class CopyScheduler {
   }
 
   private remove(copy: PlannedCopy): void {
-    if (!this.live.delete(copy)) return;
+    if (!this.held.delete(copy) && !this.wheel.cancel(copy)) return;
     this.d.pendingBytes?.copyDone(copy.ex);
     this.d.metrics.pendingCopies.dec();
-    if (this.live.size === 0) for (const resolve of this.idle.splice(0)) resolve();
+    if (this.pending === 0) for (const resolve of this.idle.splice(0)) resolve();
   }
 
   /** Runs synchronously inside halt(): when halt() returns, no further copy can reach the upstream. */
   private readonly onHalt = (): void => {
     try {
-      for (const copy of [...this.live]) {
+      for (const copy of this.all()) {
         if (copy.state === 'waiting') this.cancel(copy);
         else if (copy.state === 'sending' && !copy.sent?.attempt?.onWire) this.cancel(copy);
       }
@@ -240,7 +248,7 @@ export class CopyScheduler {
   /** Cancel whatever is still pending (shutdown). A copy already on the wire was sent: cutting it off
    * is a connection error (the upstream may have run it), not a cancel, and its budget stays spent. */
   cancelAll(): void {
-    for (const copy of [...this.live]) {
+    for (const copy of this.all()) {
       if (copy.state === 'done') continue;
       const sent = copy.sent;
       if (copy.state === 'sending' && sent?.attempt?.onWire) {
@@ -250,10 +258,15 @@ export class CopyScheduler {
     }
   }
 
+  /** Every pending copy: the ones waiting on a delay (earliest first), then the others. */
+  private all(): PlannedCopy[] {
+    return [...this.wheel.items(), ...this.held];
+  }
+
   settle(timeoutMs: number): Promise<boolean> {
-    if (this.live.size === 0) return Promise.resolve(true);
+    if (this.pending === 0) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(this.live.size === 0), timeoutMs);
+      const timer = setTimeout(() => resolve(this.pending === 0), timeoutMs);
       this.idle.push(() => {
         clearTimeout(timer);
         resolve(true);

@@ -151,6 +151,40 @@ describe('TimerWheel', () => {
     expect(errors).to.have.length(1);
   });
 
+  it('items of later windows wait in one list per window, then fire at their own slot, in slot order', () => {
+    const clock = new FakeClock();
+    const fired: Array<{ name: string; at: number }> = [];
+    // 2 ms slots, windows of 4 slots (8 ms).
+    const wheel = new TimerWheel<Item>((i) => fired.push({ name: i.name, at: clock.t }), 2, (e) => { throw e; }, clock, 4);
+    const gone = item('gone');
+    wheel.schedule(item('y'), 21); // slot 11, window 2
+    wheel.schedule(item('x'), 3); // slot 2, this window
+    wheel.schedule(item('z'), 20); // slot 10, window 2
+    wheel.schedule(gone, 22); // slot 11, window 2
+    wheel.schedule(item('w'), 50); // slot 25, window 6
+    expect(wheel.cancel(gone)).to.equal(true);
+    expect(wheel.size).to.equal(4);
+    clock.advance(100);
+    expect(fired).to.deep.equal([{ name: 'x', at: 4 }, { name: 'z', at: 20 }, { name: 'y', at: 22 }, { name: 'w', at: 50 }]);
+    expect(wheel.size).to.equal(0);
+    expect(clock.armed).to.have.length(0);
+  });
+
+  it('10,000 items minutes out cost one list, not one per slot', () => {
+    const clock = new FakeClock();
+    let n = 0;
+    const wheel = new TimerWheel<Item>(() => n++, 2, (e) => { throw e; }, clock);
+    for (let i = 0; i < 10_000; i++) {
+      clock.t += 0.05; // arriving over 500 ms: ~250 different slots
+      wheel.schedule(item(`i${i}`), 600_000);
+    }
+    expect((wheel as unknown as { lists: Map<number, unknown> }).lists.size).to.be.at.most(2);
+    clock.advance(599_499); // the first is due at 600,000.05
+    expect(n).to.equal(0);
+    clock.advance(600);
+    expect(n).to.equal(10_000);
+  });
+
   it('works on the real clock (one slot of 5 ms, delays kept)', async () => {
     const t0 = performance.now();
     const fired: Array<{ name: string; at: number }> = [];
