@@ -10,6 +10,7 @@
 // moves to its slot's list when the window starts — 10,000 copies 10 minutes out are ~1 list, not
 // 10,000. A min-heap of list times says which list comes next; one timer is armed for it.
 // Pure bookkeeping plus one timer; the clock is injectable for tests.
+import { heapPop, heapPush } from './min-heap';
 
 /** The links the wheel keeps on each item; owned by the wheel, never touched by anyone else. */
 export interface WheelItem {
@@ -176,32 +177,4 @@ export class TimerWheel<T extends WheelItem> {
     if (this.count === 0) this.disarm();
     else this.arm(this.heap[0]);
   };
-}
-
-function heapPush(h: number[], v: number): void {
-  let i = h.push(v) - 1;
-  while (i > 0) {
-    const p = (i - 1) >> 1;
-    if (h[p] <= v) break;
-    h[i] = h[p];
-    i = p;
-  }
-  h[i] = v;
-}
-
-function heapPop(h: number[]): number {
-  const top = h[0];
-  const last = h.pop()!;
-  if (h.length === 0) return top;
-  let i = 0;
-  for (;;) {
-    const l = 2 * i + 1;
-    if (l >= h.length) break;
-    const c = l + 1 < h.length && h[l + 1] < h[l] ? l + 1 : l;
-    if (h[c] >= last) break;
-    h[i] = h[c];
-    i = c;
-  }
-  h[i] = last;
-  return top;
 }

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import type { Budget } from '../chaos/budget';
 import type { PendingBytes } from '../chaos/pending-bytes';
 import type { HaltSwitch } from '../chaos/halt';
-import { TimerWheel, type WheelItem } from '../chaos/timer-wheel';
+import { TimerWheel } from '../chaos/timer-wheel';
 import { isNoCopy } from '../faults';
 import type { Journal } from '../journal/writer';
 import type { Judgement } from '../faults';
@@ -13,41 +13,13 @@ import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import { messageOf } from '../errors';
 import { classify, type AttemptResult } from './classify';
-import { sendCopy, type CopyAttempt, type CopyResult } from './copy-sender';
+import { sendCopy, type CopyResult } from './copy-sender';
 import type { Exchange } from './exchange';
+import { PlannedCopy, type Sent } from './planned-copy';
 import type { Upstream } from './upstream';
 
 /** Copies falling due within this many milliseconds of each other fire together from one timer. */
 const SLOT_MS = 2;
-
-/** What a copy has once it is sent (the budget was taken); a waiting copy does not pay for it. */
-interface Sent {
-  sentMs: number;
-  /** The identity it was sent with (strip-key sends none), and its body's hash. */
-  key: string | undefined;
-  bodySha256: string | undefined;
-  attempt: CopyAttempt | undefined;
-}
-
-/** One planned copy. Kept small: thousands may wait at once, and each costs memory until it is done. */
-class PlannedCopy implements WheelItem {
-  wheelSlot?: number = undefined;
-  wheelPrev?: WheelItem = undefined;
-  wheelNext?: WheelItem = undefined;
-  state: 'waiting' | 'sending' | 'done' = 'waiting';
-  sent: Sent | undefined = undefined;
-
-  constructor(
-    readonly ex: Exchange,
-    readonly index: number,
-    readonly delayMs: number,
-  ) {}
-
-  /** Built when needed (mark header, journal), not held while the copy waits. */
-  get id(): string {
-    return `c-${this.ex.id.slice(2)}.${this.index + 1}`;
-  }
-}
 
 export interface SchedulerDeps {
   upstream: Upstream;
@@ -106,10 +78,14 @@ export class CopyScheduler {
     const failed = originalFailure(orig);
     for (const copy of copies) {
       if (copy.state !== 'waiting') continue;
-      if (failed) this.drop(copy, copy.ex.bodyFailure ?? failed, true);
-      else {
-        this.held.delete(copy);
-        this.wheel.schedule(copy, copy.delayMs);
+      try {
+        if (failed) this.drop(copy, copy.ex.bodyFailure ?? failed, true);
+        else {
+          this.held.delete(copy);
+          this.wheel.schedule(copy, copy.delayMs);
+        }
+      } catch (err) {
+        this.onBug(err); // one copy's bug must not strand its siblings
       }
     }
   }

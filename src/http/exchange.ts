@@ -8,6 +8,7 @@ import type { PendingHold } from '../chaos/pending-bytes';
 import type { FaultDriver } from '../faults';
 import type { HttpFault } from '../scenario/schema-http';
 import { AnswerReader } from './answer-reader';
+import { shareHeaderValue } from './shared-values';
 import type { AttemptResult } from './classify';
 import type { CompiledRule } from './match';
 
@@ -20,24 +21,6 @@ export type BodyFailure = 'body-too-large' | 'client-aborted';
 
 /** Until keepHeaders (picked requests only): one shared empty object, not one per request. */
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
-
-/**
- * Header values repeat from request to request (Host, Content-Type, the X-Forwarded-* set): a pending
- * copy shares one string per value instead of holding its own (about 200 bytes per copy). Bounded;
- * credentials are never kept here, and neither is the identity (unique per request).
- */
-const SHARED_MAX = 512;
-const shared = new Map<string, string>();
-const PRIVATE = new Set(['authorization', 'proxy-authorization', 'cookie']);
-
-function share(value: string): string {
-  if (value.length > 100) return value;
-  const s = shared.get(value);
-  if (s !== undefined) return s;
-  if (shared.size >= SHARED_MAX) shared.clear();
-  shared.set(value, value);
-  return value;
-}
 
 export class Exchange implements PendingHold {
   readonly startedMs = performance.now();
@@ -113,7 +96,7 @@ export class Exchange implements PendingHold {
     const kept: Record<string, string | string[] | undefined> = {};
     for (const name of Object.keys(h)) {
       const v = h[name];
-      kept[name] = typeof v === 'string' && v !== this.key && !PRIVATE.has(name) ? share(v) : v;
+      kept[name] = typeof v === 'string' && v !== this.key ? shareHeaderValue(name, v) : v;
     }
     this.headers = kept;
   }
