@@ -1,5 +1,5 @@
 // One matched client request and what doubletap knows about it: identity, the decision, the body it
-// kept (picked requests only, up to the cap) and the original's answer (status + body hash).
+// kept (picked requests only, up to the cap) and the original's answer (what judging a copy reads).
 // A picked exchange lives as long as its copies wait (seconds to minutes, thousands at once): it keeps
 // no promise, closure or buffer list once the body and the answer are in.
 import { createHash } from 'node:crypto';
@@ -96,7 +96,7 @@ export class Exchange implements PendingHold {
     const kept: Record<string, string | string[] | undefined> = {};
     for (const name of Object.keys(h)) {
       const v = h[name];
-      kept[name] = typeof v === 'string' && v !== this.key ? shareHeaderValue(name, v) : v;
+      kept[name] = typeof v === 'string' ? shareHeaderValue(name, v) : v;
     }
     this.headers = kept;
   }
