@@ -4,41 +4,44 @@
 // spent it is not duplicated (reason `pending-bytes`, counted) — the original is untouched. Released
 // when the last copy of that request is done, whatever its outcome. Pure bookkeeping, no I/O.
 
-interface Hold {
-  bytes: number;
-  copies: number;
+/**
+ * What is held for one owner, kept on the owner itself (the HTTP Exchange): a side table (a WeakMap
+ * entry and a record per request) cost about 100 bytes for each pending copy.
+ */
+export interface PendingHold {
+  heldBytes?: number;
+  /** Copies of this owner not done yet; 0 or undefined: nothing held. */
+  heldCopies?: number;
 }
 
 export class PendingBytes {
   private used = 0;
-  private readonly holds = new WeakMap<object, Hold>();
 
   constructor(readonly limit: number) {}
 
   /** Reserve `bytes` for `owner`'s `copies` copies; false (nothing reserved) when it would not fit. */
-  tryHold(owner: object, bytes: number, copies: number): boolean {
+  tryHold(owner: PendingHold, bytes: number, copies: number): boolean {
     if (copies <= 0) return true;
     if (this.used + bytes > this.limit) return false;
     this.used += bytes;
-    this.holds.set(owner, { bytes, copies });
+    owner.heldBytes = bytes;
+    owner.heldCopies = copies;
     return true;
   }
 
   /** The body turned out smaller than reserved (a chunked body): give back the difference. */
-  shrink(owner: object, actualBytes: number): void {
-    const h = this.holds.get(owner);
-    if (h === undefined || actualBytes >= h.bytes) return;
-    this.used -= h.bytes - actualBytes;
-    h.bytes = actualBytes;
+  shrink(owner: PendingHold, actualBytes: number): void {
+    if (!owner.heldCopies || actualBytes >= owner.heldBytes!) return;
+    this.used -= owner.heldBytes! - actualBytes;
+    owner.heldBytes = actualBytes;
   }
 
   /** One copy of `owner` is done (sent, dropped or cancelled); the last one releases the bytes. */
-  copyDone(owner: object): void {
-    const h = this.holds.get(owner);
-    if (h === undefined) return;
-    if (--h.copies > 0) return;
-    this.used -= h.bytes;
-    this.holds.delete(owner);
+  copyDone(owner: PendingHold): void {
+    if (!owner.heldCopies) return;
+    if (--owner.heldCopies > 0) return;
+    this.used -= owner.heldBytes!;
+    owner.heldBytes = 0;
   }
 
   get held(): number {

@@ -1,7 +1,6 @@
 // Reads one HTTP answer as it streams by: a sha256 of the whole body, and the resource identity from
 // the first IDENTITY_BYTES (bodies are parsed here and dropped; never kept, logged or journaled).
 import { createHash, type Hash } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
 import type { Answer } from '../faults';
 import { responseIdentity } from './response-identity';
 
@@ -24,9 +23,10 @@ export class AnswerReader {
     else this.chunks.push(chunk);
   }
 
-  finish(status: number | undefined, headers: IncomingHttpHeaders): Answer {
+  /** `replayed`: the answer's Idempotent-Replayed header as node:http shows it (repeats joined). */
+  finish(status: number | undefined, replayed: string | string[] | undefined): Answer {
     const answer: Answer = { status, bodySha256: this.hash.digest('hex') };
-    if (String(headers['idempotent-replayed']).toLowerCase() === 'true') answer.replayedHeader = true;
+    if (String(replayed).toLowerCase() === 'true') answer.replayedHeader = true;
     if (this.chunks !== undefined && status !== undefined && status >= 200 && status < 300) {
       const id = responseIdentity(Buffer.concat(this.chunks), this.pointer);
       if (id) {

@@ -1,11 +1,11 @@
-// Copy scheduling: timers, budget at send time, halt, classification and the journal line per copy.
-// Everything here runs off the original's path; any exception is caught and logged (fail open), and
-// any doubt means no copy (fail closed).
+// Copy scheduling: one timer wheel for every delay, budget at send time, halt, classification and the
+// journal line per copy. Everything here runs off the original's path; any exception is caught and
+// logged (fail open), and any doubt means no copy (fail closed).
 import { createHash } from 'node:crypto';
-import type { ClientRequest } from 'node:http';
 import type { Budget } from '../chaos/budget';
 import type { PendingBytes } from '../chaos/pending-bytes';
 import type { HaltSwitch } from '../chaos/halt';
+import { TimerWheel } from '../chaos/timer-wheel';
 import { isNoCopy } from '../faults';
 import type { Journal } from '../journal/writer';
 import type { Judgement } from '../faults';
@@ -13,22 +13,13 @@ import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import { messageOf } from '../errors';
 import { classify, type AttemptResult } from './classify';
-import { sendCopy } from './copy-sender';
+import { sendCopy, type CopyResult } from './copy-sender';
 import type { Exchange } from './exchange';
+import { PlannedCopy, type Sent } from './planned-copy';
 import type { Upstream } from './upstream';
 
-interface PlannedCopy {
-  ex: Exchange;
-  id: string;
-  index: number;
-  delayMs: number;
-  state: 'waiting' | 'sending' | 'done';
-  timer?: NodeJS.Timeout;
-  request?: ClientRequest;
-  sentMs?: number;
-  key?: string;
-  bodySha256?: string;
-}
+/** Copies falling due within this many milliseconds of each other fire together from one timer. */
+const SLOT_MS = 2;
 
 export interface SchedulerDeps {
   upstream: Upstream;
@@ -53,43 +44,58 @@ function originalFailure(orig: AttemptResult | undefined): string | undefined {
 }
 
 export class CopyScheduler {
-  private readonly live = new Set<PlannedCopy>();
+  /** Pending copies the wheel does not hold: waiting for their original's answer or body, or in
+   * flight. A copy waiting on its delay is only in the wheel (no set entry per waiting copy). */
+  private readonly held = new Set<PlannedCopy>();
   private idle: Array<() => void> = [];
+  private readonly wheel: TimerWheel<PlannedCopy>;
 
   constructor(private readonly d: SchedulerDeps) {
+    this.wheel = new TimerWheel<PlannedCopy>(this.fire, SLOT_MS, this.onBug);
     d.halt.on('halt', this.onHalt);
     this.updateBudgetGauge();
   }
 
   get pending(): number {
-    return this.live.size;
+    return this.held.size + this.wheel.size;
   }
 
-  /** Plan every copy of a picked exchange; they count as pending from now on. */
-  plan(ex: Exchange): void {
+  /** Plan every copy of a picked exchange (one per delay); they count as pending from now on. */
+  plan(ex: Exchange, delaysMs: readonly number[]): void {
     const picked = ex.picked!;
-    picked.delaysMs.forEach((delayMs, index) => {
-      const copy: PlannedCopy = { ex, id: `c-${ex.id.slice(2)}.${index + 1}`, index, delayMs, state: 'waiting' };
-      this.live.add(copy);
-      this.d.metrics.pendingCopies.inc();
-      if (picked.driver.clock === 'from-send') copy.timer = setTimeout(this.fire, delayMs, copy);
-      else
-        ex.responded
-          .then((orig) => {
-            if (copy.state !== 'waiting') return;
-            // A duplicate of a write that did not happen tests nothing, and a correct service would
-            // then execute it: judged re-executed, it would be a false alarm. No copy.
-            const failed = originalFailure(orig);
-            if (failed) this.drop(copy, ex.bodyFailure ?? failed, true);
-            else copy.timer = setTimeout(this.fire, delayMs, copy);
-          })
-          .catch(this.onBug);
-    });
+    const copies = delaysMs.map((delayMs, index) => new PlannedCopy(ex, index, delayMs));
+    this.d.metrics.pendingCopies.inc(copies.length);
+    if (picked.driver.clock === 'from-send') for (const copy of copies) this.wheel.schedule(copy, copy.delayMs);
+    else {
+      for (const copy of copies) this.held.add(copy);
+      ex.responded.then((orig) => this.afterOriginal(copies, orig)).catch(this.onBug);
+    }
+  }
+
+  private afterOriginal(copies: PlannedCopy[], orig: AttemptResult | undefined): void {
+    // A duplicate of a write that did not happen tests nothing, and a correct service would then
+    // execute it: judged re-executed, it would be a false alarm. No copy.
+    const failed = originalFailure(orig);
+    for (const copy of copies) {
+      if (copy.state !== 'waiting') continue;
+      try {
+        if (failed) this.drop(copy, copy.ex.bodyFailure ?? failed, true);
+        else {
+          this.held.delete(copy);
+          this.wheel.schedule(copy, copy.delayMs);
+        }
+      } catch (err) {
+        this.onBug(err); // one copy's bug must not strand its siblings
+      }
+    }
   }
 
   private readonly fire = (copy: PlannedCopy): void => {
-    copy.timer = undefined;
-    copy.ex.bodyReady.then((body) => this.trySend(copy, body)).catch(this.onBug);
+    const { ex } = copy;
+    this.held.add(copy);
+    // The body is almost always there by now: send at once rather than through a promise.
+    if (ex.body !== undefined || ex.bodyFailure !== undefined) this.trySend(copy, ex.body);
+    else ex.bodyReady.then((body) => this.trySend(copy, body)).catch(this.onBug);
   };
 
   private trySend(copy: PlannedCopy, body: Buffer | undefined): void {
@@ -115,20 +121,32 @@ export class CopyScheduler {
     if (taken !== 'ok') return this.drop(copy, `budget-${taken}`, false);
     if (this.d.markHeader) shape.headers[this.d.markHeader] = copy.id;
     const key = shape.headers[this.d.identityHeader];
-    copy.key = Array.isArray(key) ? key.join(', ') : key;
-    copy.bodySha256 = shape.body === body ? ex.bodySha256 : createHash('sha256').update(shape.body).digest('hex');
+    const sent: Sent = {
+      sentMs: performance.now(),
+      key: Array.isArray(key) ? key.join(', ') : key,
+      bodySha256: shape.body === body ? ex.bodySha256 : createHash('sha256').update(shape.body).digest('hex'),
+      attempt: undefined,
+    };
+    copy.sent = sent;
     copy.state = 'sending';
-    copy.sentMs = performance.now();
     this.d.metrics.copyDelay.observe(copy.delayMs / 1000);
     const spec = { method: ex.method, url: ex.url, headers: shape.headers, body: shape.body, identityPointer: ex.rule.rule.responseId };
-    const attempt = sendCopy(this.d.upstream, spec, this.d.copyTimeoutMs);
-    copy.request = attempt.request;
-    attempt.done
-      .then((result) => ex.responded.then(() => this.finish(copy, result, ex.original)))
-      .catch(this.onBug);
+    sent.attempt = sendCopy(this.d.upstream, spec, this.d.copyTimeoutMs, (result) => this.answered(copy, result));
   }
 
-  private finish(copy: PlannedCopy, result: AttemptResult & { durationMs: number }, original: AttemptResult | undefined): void {
+  /** The copy's answer (or error) is in; it is judged once the original's answer is known too. */
+  private answered(copy: PlannedCopy, result: CopyResult): void {
+    const { ex } = copy;
+    try {
+      if (ex.original !== undefined) this.finish(copy, result, ex.original);
+      else ex.responded.then(() => this.finish(copy, result, ex.original)).catch(this.onBug);
+    } catch (err) {
+      // Called from inside undici's response handling: never let a bug escape into it.
+      this.onBug(err);
+    }
+  }
+
+  private finish(copy: PlannedCopy, result: CopyResult, original: AttemptResult | undefined): void {
     if (copy.state !== 'sending') return;
     const { ex } = copy;
     this.d.metrics.upstreamDuration.observe({ kind: 'copy' }, result.durationMs / 1000);
@@ -146,26 +164,26 @@ export class CopyScheduler {
 
   /** Halted before it was on the wire: never sent, journaled as cancelled. */
   private cancel(copy: PlannedCopy): void {
-    if (copy.timer) clearTimeout(copy.timer);
-    if (copy.request) {
-      copy.request.destroy();
+    // Out of the wheel (if it waits there) when record() removes it, synchronously, below.
+    if (copy.sent?.attempt) {
+      copy.sent.attempt.cancel();
       this.d.budget.refund();
       this.updateBudgetGauge();
     }
     this.record(copy, { outcome: 'cancelled' }, undefined);
   }
 
-  private record(copy: PlannedCopy, judged: Judgement, result: (AttemptResult & { durationMs: number }) | undefined, firstExecution = false): void {
+  private record(copy: PlannedCopy, judged: Judgement, result: CopyResult | undefined, firstExecution = false): void {
     const { outcome, verifiedBy } = judged;
     copy.state = 'done';
-    if (copy.sentMs !== undefined) this.d.budget.release(); // its in-flight slot (budget.inFlight)
+    if (copy.sent !== undefined) this.d.budget.release(); // its in-flight slot (budget.inFlight)
     this.remove(copy);
     const { ex } = copy;
     const kind = ex.picked!.fault.kind;
     this.d.metrics.httpCopies.inc({ rule: ex.rule.name, fault: kind, outcome });
     this.d.journal.write({
       kind: 'copy', id: copy.id, of: ex.id, rule: ex.rule.name, fault: kind, method: ex.method, path: ex.path,
-      key: outcome === 'cancelled' ? ex.key : copy.key, bodySha256: copy.bodySha256, delayMs: copy.delayMs,
+      key: outcome === 'cancelled' ? ex.key : copy.sent?.key, bodySha256: copy.sent?.bodySha256, delayMs: copy.delayMs,
       status: result?.status, outcome, verifiedBy, firstExecution: firstExecution || undefined,
       durationMs: result ? Math.round(result.durationMs * 1000) / 1000 : undefined, error: result?.error,
     });
@@ -185,18 +203,18 @@ export class CopyScheduler {
   }
 
   private remove(copy: PlannedCopy): void {
-    if (!this.live.delete(copy)) return;
+    if (!this.held.delete(copy) && !this.wheel.cancel(copy)) return;
     this.d.pendingBytes?.copyDone(copy.ex);
     this.d.metrics.pendingCopies.dec();
-    if (this.live.size === 0) for (const resolve of this.idle.splice(0)) resolve();
+    if (this.pending === 0) for (const resolve of this.idle.splice(0)) resolve();
   }
 
   /** Runs synchronously inside halt(): when halt() returns, no further copy can reach the upstream. */
   private readonly onHalt = (): void => {
     try {
-      for (const copy of [...this.live]) {
+      for (const copy of this.all()) {
         if (copy.state === 'waiting') this.cancel(copy);
-        else if (copy.state === 'sending' && (!copy.request?.socket || copy.request.socket.connecting)) this.cancel(copy);
+        else if (copy.state === 'sending' && !copy.sent?.attempt?.onWire) this.cancel(copy);
       }
     } catch (err) {
       this.onBug(err);
@@ -206,19 +224,25 @@ export class CopyScheduler {
   /** Cancel whatever is still pending (shutdown). A copy already on the wire was sent: cutting it off
    * is a connection error (the upstream may have run it), not a cancel, and its budget stays spent. */
   cancelAll(): void {
-    for (const copy of [...this.live]) {
+    for (const copy of this.all()) {
       if (copy.state === 'done') continue;
-      if (copy.state === 'sending' && copy.request?.socket && !copy.request.socket.connecting) {
-        copy.request.destroy();
-        this.record(copy, { outcome: 'error' }, { error: 'proxy closed while the copy was in flight', durationMs: performance.now() - copy.sentMs! });
+      const sent = copy.sent;
+      if (copy.state === 'sending' && sent?.attempt?.onWire) {
+        sent.attempt.abort();
+        this.record(copy, { outcome: 'error' }, { error: 'proxy closed while the copy was in flight', durationMs: performance.now() - sent.sentMs });
       } else this.cancel(copy);
     }
   }
 
+  /** Every pending copy: the ones waiting on a delay (earliest first), then the others. */
+  private all(): PlannedCopy[] {
+    return [...this.wheel.items(), ...this.held];
+  }
+
   settle(timeoutMs: number): Promise<boolean> {
-    if (this.live.size === 0) return Promise.resolve(true);
+    if (this.pending === 0) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(this.live.size === 0), timeoutMs);
+      const timer = setTimeout(() => resolve(this.pending === 0), timeoutMs);
       this.idle.push(() => {
         clearTimeout(timer);
         resolve(true);

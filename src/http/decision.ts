@@ -9,7 +9,8 @@ import type { Journal } from '../journal/writer';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import type { CopyScheduler } from './copies';
-import { Exchange } from './exchange';
+import { Exchange, type Picked } from './exchange';
+import type { HttpFault } from '../scenario/schema-http';
 import { pathOf, type CompiledRule } from './match';
 import { RecentKeys } from '../chaos/recent-keys';
 import type { Arming, Scope } from '../chaos/arming';
@@ -45,6 +46,9 @@ export class Decider {
   /** Keyless arrival order, per rule: adding a rule must not shift another rule's picks. */
   private readonly seq = new Map<string, number>();
   private readonly seen = new Map<string, RecentKeys>();
+  /** One Picked record per fault, shared by every exchange it picks (never mutated): not one per
+   * request. Weak: a standing proxy re-armed with new rules lets the old faults go. */
+  private readonly pickedBy = new WeakMap<HttpFault, Picked>();
   private injecting = true;
   /** Counting window (a run opens it after the "before" snapshot and closes it before the "after"). */
   private windowOpen: boolean;
@@ -93,13 +97,13 @@ export class Decider {
     const url = req.url ?? '/';
     if (!this.windowOpen) {
       // Before the "before" snapshot or after the window: its rows are outside the measured change.
-      const outside = new Exchange(d.journal.nextOriginalId(), rule, req.method ?? 'GET', url, pathOf(url), key, key ?? '');
+      const outside = new Exchange(d.journal.nextOriginalId(), rule, req.method ?? 'GET', url, pathOf(url), key);
       return this.notDuplicated(outside, 'outside-window');
     }
     const n = (this.seq.get(rule.name) ?? 0) + 1;
     this.seq.set(rule.name, n);
     const identity = key ?? `#${n}`;
-    const ex = new Exchange(d.journal.nextOriginalId(), rule, req.method ?? 'GET', url, pathOf(url), key, identity);
+    const ex = new Exchange(d.journal.nextOriginalId(), rule, req.method ?? 'GET', url, pathOf(url), key);
     ex.inWindow = true;
     this.live += 1;
     // fraction 0 never picks: no retry memory and no generator on the hot path.
@@ -125,7 +129,7 @@ export class Decider {
       // lost-reply sends nothing itself, but the client's retry is a duplicate we caused: budget it.
       const taken = d.budget.tryTake();
       if (taken !== 'ok') return this.notDuplicated(ex, `budget-${taken}`);
-      ex.picked = { fault, driver, delaysMs: [] };
+      ex.picked = this.pickedFor(fault);
       ex.noBody();
       return ex;
     }
@@ -133,10 +137,10 @@ export class Decider {
     const length = req.headers['content-length'];
     const want = length !== undefined ? Math.min(Number(length) || 0, d.maxBodyBytes) : req.headers['transfer-encoding'] !== undefined ? d.maxBodyBytes : 0;
     if (!d.pendingBytes.tryHold(ex, want, plan.copyDelaysMs.length)) return this.notDuplicated(ex, 'pending-bytes');
-    ex.picked = { fault, driver, delaysMs: plan.copyDelaysMs };
+    ex.picked = this.pickedFor(fault);
     ex.teeBody(req, d.maxBodyBytes);
     if (length === undefined && want > 0) ex.bodyReady.then((body) => d.pendingBytes.shrink(ex, body?.length ?? 0)).catch(() => undefined);
-    d.scheduler.plan(ex);
+    d.scheduler.plan(ex, plan.copyDelaysMs);
     return ex;
   }
 
@@ -149,6 +153,12 @@ export class Decider {
     ex.reason = reason;
     this.d.metrics.httpNotDuplicated.inc({ rule: ex.rule.name, reason });
     return ex;
+  }
+
+  private pickedFor(fault: HttpFault): Picked {
+    let p = this.pickedBy.get(fault);
+    if (!p) this.pickedBy.set(fault, (p = Object.freeze({ fault, driver: faultDriver(fault.kind) })));
+    return p;
   }
 
   private seenKeys(rule: string): RecentKeys {

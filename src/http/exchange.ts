@@ -1,22 +1,28 @@
 // One matched client request and what doubletap knows about it: identity, the decision, the body it
-// kept (picked requests only, up to the cap) and the original's answer (status + body hash).
+// kept (picked requests only, up to the cap) and the original's answer (what judging a copy reads).
+// A picked exchange lives as long as its copies wait (seconds to minutes, thousands at once): it keeps
+// no promise, closure or buffer list once the body and the answer are in.
 import { createHash } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { PendingHold } from '../chaos/pending-bytes';
 import type { FaultDriver } from '../faults';
 import type { HttpFault } from '../scenario/schema-http';
 import { AnswerReader } from './answer-reader';
+import { shareHeaderValue } from './shared-values';
 import type { AttemptResult } from './classify';
 import type { CompiledRule } from './match';
 
 export interface Picked {
   fault: HttpFault;
   driver: FaultDriver;
-  delaysMs: number[];
 }
 
 export type BodyFailure = 'body-too-large' | 'client-aborted';
 
-export class Exchange {
+/** Until keepHeaders (picked requests only): one shared empty object, not one per request. */
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+
+export class Exchange implements PendingHold {
   readonly startedMs = performance.now();
   picked: Picked | undefined;
   /** Why a matching request was not duplicated (journal `reason`), when it was not. */
@@ -24,8 +30,8 @@ export class Exchange {
   dryRun = false;
   /** The fault the decision picked (also set in dry-run, where nothing is applied). */
   faultKind: string | undefined;
-  /** Headers as the upstream saw them (after hop-by-hop stripping, with X-Forwarded-*). */
-  headers: Record<string, string | string[] | undefined> = {};
+  /** Headers as the upstream saw them (after hop-by-hop stripping, with X-Forwarded-*; see keepHeaders). */
+  headers: Readonly<Record<string, string | string[] | undefined>> = NO_HEADERS;
   body: Buffer | undefined;
   bodySha256: string | undefined;
   bodyFailure: BodyFailure | undefined;
@@ -36,13 +42,17 @@ export class Exchange {
   /** The answer copies are compared with when the original did not succeed: the first copy that did
    * the operation's one execution (a burst copy that overtook the original). */
   standIn: AttemptResult | undefined;
+  /** Body bytes reserved for pending copies, and how many of them are not done (chaos/pending-bytes.ts). */
+  heldBytes = 0;
+  heldCopies = 0;
   /** Exchange-level reasons already counted in http_not_duplicated_total (once per original). */
   private counted: Set<string> | undefined;
-  // Promises only for the picked few: an unpicked request must not pay for them on the hot path.
+  /** The body is known (kept, or failed: undefined). */
+  private bodyDone = false;
+  // Promises only while someone waits: an unpicked request must not pay for them on the hot path, and
+  // a pending copy must not keep them (with their resolver closures) once they are settled.
   private body$: Deferred<Buffer | undefined> | undefined;
-  private response$: Deferred<AttemptResult | undefined> | undefined;
-  private chunks: Buffer[] = [];
-  private size = 0;
+  private response$: Deferred<AttemptResult> | undefined;
 
   constructor(
     readonly id: string,
@@ -54,21 +64,41 @@ export class Exchange {
     readonly path: string,
     /** The identity header's value; undefined when the request had none (identity is a sequence). */
     readonly key: string | undefined,
-    readonly identity: string,
   ) {}
 
   /** Resolves when the picked request's body is buffered (or could not be: undefined). */
   get bodyReady(): Promise<Buffer | undefined> {
+    if (this.bodyDone) return Promise.resolve(this.body);
     return (this.body$ ??= new Deferred()).promise;
   }
 
-  /** Resolves when the original's response is known (the result, or undefined when there was none). */
-  get responded(): Promise<AttemptResult | undefined> {
+  /** Resolves when the original's response is known (`original`: the result, or `{ error: 'no response' }`). */
+  get responded(): Promise<AttemptResult> {
+    if (this.original !== undefined) return Promise.resolve(this.original);
     return (this.response$ ??= new Deferred()).promise;
   }
 
+  /** The first value wins. */
   private resolveBody(body: Buffer | undefined): void {
-    (this.body$ ??= new Deferred()).resolve(body);
+    if (this.bodyDone) return;
+    this.bodyDone = true;
+    const waiting = this.body$;
+    this.body$ = undefined;
+    waiting?.resolve(body);
+  }
+
+  /**
+   * Keep the headers as the upstream saw them, right after http-proxy sent them: a copy (the request's
+   * own object is a slow dictionary after hop-by-hop deletes, four times the size, and gets its
+   * Connection field back). Repeated values are swapped for one shared string of the same content.
+   */
+  keepHeaders(h: IncomingHttpHeaders): void {
+    const kept: Record<string, string | string[] | undefined> = {};
+    for (const name of Object.keys(h)) {
+      const v = h[name];
+      kept[name] = typeof v === 'string' ? shareHeaderValue(name, v) : v;
+    }
+    this.headers = kept;
   }
 
   /**
@@ -76,18 +106,21 @@ export class Exchange {
    * keep a copy up to maxBytes. Past the cap we drop what we kept and only watch the rest go by.
    */
   teeBody(req: IncomingMessage, maxBytes: number): void {
+    // In the listeners' scope, not on the exchange: gone with the request once the body is in.
+    let chunks: Buffer[] = [];
+    let size = 0;
     req.on('data', (chunk: Buffer) => {
       if (this.bodyFailure !== undefined) return;
-      this.size += chunk.length;
-      if (this.size > maxBytes) {
-        this.chunks = [];
+      size += chunk.length;
+      if (size > maxBytes) {
+        chunks = [];
         this.failBody('body-too-large');
-      } else this.chunks.push(chunk);
+      } else chunks.push(chunk);
     });
     req.on('end', () => {
       if (this.bodyFailure !== undefined) return;
-      const body = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
-      this.chunks = [];
+      const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+      chunks = [];
       this.body = body;
       this.bodySha256 = createHash('sha256').update(body).digest('hex');
       this.resolveBody(body);
@@ -118,7 +151,9 @@ export class Exchange {
     res.on('end', () => {
       ended = true;
       // The original itself can be the replay, when a burst copy overtook it and did the work.
-      this.respond(reader.finish(res.statusCode, res.headers));
+      // Kept for as long as copies wait: only what judging a copy reads (no hash, no identity source).
+      const a = reader.finish(res.statusCode, res.headers['idempotent-replayed']);
+      this.respond({ status: a.status, replayedHeader: a.replayedHeader, identity: a.identity });
     });
     res.on('close', () => {
       // The response was cut short: the status is known, the body is not comparable.
@@ -129,7 +164,9 @@ export class Exchange {
   respond(result: AttemptResult | undefined): void {
     if (this.original !== undefined) return;
     this.original = result ?? { error: 'no response' };
-    (this.response$ ??= new Deferred()).resolve(result);
+    const waiting = this.response$;
+    this.response$ = undefined;
+    waiting?.resolve(this.original);
   }
 
   /** True the first time a reason is noted for this original, so it is counted once. */

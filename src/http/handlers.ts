@@ -74,7 +74,7 @@ export class ProxyHandlers implements ForwardHooks {
     const connection = stripHopByHop(req.headers);
     this.d.forward.web(req, res, ex?.picked?.driver.clock === 'none');
     // The upstream request took the headers synchronously (with X-Forwarded-*): that is what copies reuse.
-    if (ex?.picked) ex.headers = { ...req.headers };
+    if (ex?.picked) ex.keepHeaders(req.headers);
     if (connection !== undefined) req.headers.connection = connection;
   };
 

@@ -1,10 +1,12 @@
-// The upstream: its address, and the keep-alive agent pools (one for originals, one for copies, so
+// The upstream: its address, the keep-alive agent for originals (http-proxy) and an undici Pool for
+// copies (doubletap's own client traffic: cheaper per request than node:http, and a separate pool so
 // copies never queue in front of an original). HTTPS certificates are verified unless `insecure`.
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
 import tls, { type PeerCertificate } from 'node:tls';
+import { Pool } from 'undici';
 import { ConfigError, messageOf } from '../errors';
 import type { HttpSection } from '../scenario/schema-http';
 
@@ -16,7 +18,8 @@ export interface Upstream {
   /** Path prefix of the upstream URL ('' for none), prepended to every request path. */
   basePath: string;
   originals: http.Agent;
-  copies: http.Agent;
+  /** Copies: keep-alive, no timeouts of its own (the copy sender keeps one overall timeout). */
+  copies: Pool;
   /** WebSocket upgrades: a fresh connection each (an upgraded socket leaves any pool anyway). */
   upgrades: http.Agent;
   close(): void;
@@ -34,23 +37,29 @@ export function createUpstream(section: Pick<HttpSection, 'upstream' | 'ca' | 'i
     }
   }
   const hostname = url.hostname.replace(/^\[|\]$/g, '');
+  // One TLS policy for originals and copies: verify against the upstream's name, never the client's
+  // Host header (which names the proxy).
+  const tlsOptions = {
+    ...(ca ? { ca: [...tls.rootCertificates, ca.toString('utf8')] } : {}),
+    rejectUnauthorized: !section.insecure,
+    ...(isIP(hostname) ? {} : { servername: hostname }),
+    checkServerIdentity: (_host: string, cert: PeerCertificate) => tls.checkServerIdentity(hostname, cert),
+  };
   const make = (keepAlive = true): http.Agent => {
     if (!secure) return new http.Agent({ keepAlive, maxSockets: 256, scheduling: 'lifo' });
-    return new https.Agent({
-      keepAlive,
-      maxSockets: 256,
-      scheduling: 'lifo',
-      ...(ca ? { ca: [...tls.rootCertificates, ca.toString('utf8')] } : {}),
-      rejectUnauthorized: !section.insecure,
-      // Agent options win over request options: verify against the upstream's name, never the
-      // client's Host header (which names the proxy).
-      ...(isIP(hostname) ? {} : { servername: hostname }),
-      checkServerIdentity: (_host: string, cert: PeerCertificate) => tls.checkServerIdentity(hostname, cert),
-    });
+    // Agent options win over request options.
+    return new https.Agent({ keepAlive, maxSockets: 256, scheduling: 'lifo', ...tlsOptions });
   };
   const originals = make();
-  const copies = make();
   const upgrades = make(false);
+  const copies = new Pool(`${url.protocol}//${url.host}`, {
+    connections: 256,
+    // Only the copy sender's own overall timeout (copyTimeout) ends a copy: undici's header/body
+    // timeouts and its 10 s connect timeout would end some earlier with other errors.
+    headersTimeout: 0,
+    bodyTimeout: 0,
+    connect: { timeout: 0, ...(secure ? tlsOptions : {}) },
+  });
   const basePath = url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '');
   return {
     url,
@@ -62,7 +71,8 @@ export function createUpstream(section: Pick<HttpSection, 'upstream' | 'ca' | 'i
     upgrades,
     close() {
       originals.destroy();
-      copies.destroy();
+      // Copies still in flight were already journaled by the scheduler's cancelAll(): cut them off.
+      copies.destroy().catch(() => undefined);
       upgrades.destroy();
     },
   };
