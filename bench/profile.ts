@@ -1,4 +1,4 @@
-// `npx tsx bench/profile.ts [--seconds N] [--fraction F]`: CPU profile of the bare http-proxy and of
+// `npx tsx bench/profile.ts [--seconds N] [--fraction F] [--delay-ms MIN-MAX]` (after `npm run build`: the proxy under test is the compiled dist/): CPU profile of the bare http-proxy and of
 // doubletap under the same wrk load, and a self-time breakdown by origin (ours / http-proxy / Node).
 // Writes the .cpuprofile files to bench/results/profiles/ (open them in Chrome DevTools).
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -12,6 +12,8 @@ interface Profile { nodes: Node[]; samples: number[]; timeDeltas: number[] }
 const arg = (n: string, d: string) => (process.argv.includes(`--${n}`) ? process.argv[process.argv.indexOf(`--${n}`) + 1] : d);
 const seconds = Number(arg('seconds', '10'));
 const fraction = Number(arg('fraction', '0'));
+// Copies after a jittered delay (uniform MIN–MAX ms), as the 10 % goal's case has them.
+const delay = arg('delay-ms', '') ? { dist: 'uniform', min: `${arg('delay-ms', '').split('-')[0]}ms`, max: `${arg('delay-ms', '').split('-')[1]}ms` } : undefined;
 const dir = join(ROOT, 'bench/results/profiles');
 
 function origin(url: string): string {
@@ -65,7 +67,7 @@ async function main(): Promise<void> {
   const upstream = await startTs('bench/servers/upstream.ts');
   try {
     await profile('http-proxy', 'bench/servers/bare-proxy.ts', [], upstream.url);
-    const rules = JSON.stringify([{ name: 'orders', match: { method: 'POST', path: '/**' }, fraction, faults: [{ kind: 'replay' }] }]);
+    const rules = JSON.stringify([{ name: 'orders', match: { method: 'POST', path: '/**' }, fraction, faults: [{ kind: 'replay', ...(delay ? { delay } : {}) }] }]);
     await profile(`doubletap-${fraction}`, 'bench/servers/doubletap-proxy.ts', ['--rules', rules], upstream.url);
   } finally {
     await upstream.stop();

@@ -62,8 +62,8 @@ async function main(): Promise<void> {
   const save = (name: string, data: unknown) => writeFileSync(join(outDir, `${name}.json`), JSON.stringify(data, null, 2) + '\n');
   if (only.has('http')) {
     log('HTTP');
-    const seconds = num('seconds', 10, 1);
-    results.http = await runHttpBench({ seconds, warmupSeconds: smoke ? 0 : 2, latencySeconds: smoke ? 1 : 5, connections: 32, rounds: num('rounds', 3, 1), cases, log });
+    const seconds = num('seconds', 3, 1);
+    results.http = await runHttpBench({ seconds, warmupSeconds: smoke ? 0 : 3, latencySeconds: smoke ? 1 : 2, connections: 32, rounds: num('rounds', 7, 1), cases, log });
     save('http', results.http);
   }
   if (only.has('memory') || only.has('pending')) {

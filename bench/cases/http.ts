@@ -68,17 +68,31 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<{ throughput: H
   const upstream = await startTs('bench/servers/upstream.ts');
   const rounds = new Map<string, HttpCaseResult[]>();
   const lats = new Map<string, LatencyResult[]>();
+  const running = new Map<string, Child | undefined>();
   try {
-    // Several rounds over all targets, interleaved, so a burst of noise from other processes on the
-    // machine hits one round of every case rather than all of one case; the median round is reported.
+    // Every target runs for the whole bench (idle ones cost nothing) and the rounds are short and
+    // interleaved: on a shared VM the machine's speed drifts by up to ×2 within a minute, so each
+    // round compares cases measured seconds apart, and the goals take the median of the rounds' ratios.
+    for (const t of targets) {
+      if (t.id === 'nginx' && !NGINX) continue;
+      const proxy = await t.start(upstream.url);
+      running.set(t.id, proxy);
+      if (o.warmupSeconds > 0) await runLoad({ url: urlOf(proxy, upstream), connections: o.connections, seconds: o.warmupSeconds, nonce: `warm-${t.id}` });
+    }
+    await sleep(200); // the warm-ups' last copies land
     for (let round = 0; round < o.rounds; round++) {
       for (const t of targets) {
-        const { tp, lat } = await measureTarget(t, upstream, o, round);
+        const tp = running.has(t.id) ? await measureThroughput(t, running.get(t.id), upstream, o, round) : { id: t.id, label: t.label, skipped: 'nginx not installed' };
         rounds.set(t.id, [...(rounds.get(t.id) ?? []), tp]);
-        if (lat) lats.set(t.id, [...(lats.get(t.id) ?? []), lat]);
+      }
+      for (const t of targets.filter((x) => LATENCY_TARGETS.includes(x.id))) {
+        const one = await runLoad({ url: urlOf(running.get(t.id), upstream), connections: 1, seconds: o.latencySeconds, nonce: `lat${round}-${t.id}` });
+        o.log(`  [${round + 1}/${o.rounds}] ${t.id} one at a time: p50 ${one.p50Ms.toFixed(3)} ms, p99 ${one.p99Ms.toFixed(3)} ms`);
+        lats.set(t.id, [...(lats.get(t.id) ?? []), { id: t.id, label: t.label, load: one }]);
       }
     }
   } finally {
+    for (const proxy of running.values()) await proxy?.stop();
     await upstream.stop();
   }
   const throughput = targets.map((t) => {
@@ -95,35 +109,25 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<{ throughput: H
   return { throughput, latency };
 }
 
-async function measureTarget(t: Target, upstream: Child, o: HttpBenchOptions, round: number): Promise<{ tp: HttpCaseResult; lat?: LatencyResult }> {
-  if (t.id === 'nginx' && !NGINX) return { tp: { id: t.id, label: t.label, skipped: 'nginx not installed' } };
-  const proxy = await t.start(upstream.url);
-  try {
-    const url = (proxy?.url ?? upstream.url) + '/orders';
-    if (o.warmupSeconds > 0) await runLoad({ url, connections: o.connections, seconds: o.warmupSeconds, nonce: `warm${round}-${t.id}` });
-    await sleep(200); // let the warm-up's last requests (and copies) land
-    const up0 = await upstream.ask<{ requests: number }>('stats');
-    const upCpu0 = cpuSeconds(upstream.pid);
-    const cpu0 = proxy ? cpuSeconds(proxy.pid) : 0;
-    const load = await runLoad({ url, connections: o.connections, seconds: o.seconds, nonce: `r${round}-${t.id}` });
-    const cpu1 = proxy ? cpuSeconds(proxy.pid) : 0;
-    const upCpu1 = cpuSeconds(upstream.pid);
-    await sleep(200); // copies may still be in flight when the generator stops
-    const up1 = await upstream.ask<{ requests: number }>('stats');
-    const tp: HttpCaseResult = {
-      id: t.id, label: t.label, load,
-      proxyCpuUs: proxy ? ((cpu1 - cpu0) * 1e6) / load.requests : undefined,
-      upstreamCpuUs: ((upCpu1 - upCpu0) * 1e6) / load.requests,
-      upstreamPerRequest: (up1.requests - up0.requests) / load.requests,
-    };
-    o.log(`  [${round + 1}/${o.rounds}] ${t.id}: ${load.rps.toFixed(0)} req/s, p50 ${load.p50Ms.toFixed(2)} ms, p99 ${load.p99Ms.toFixed(2)} ms, proxy CPU ${tp.proxyCpuUs?.toFixed(0) ?? '-'} µs/req, upstream x${tp.upstreamPerRequest!.toFixed(3)}, errors ${load.errors}`);
-    if (!LATENCY_TARGETS.includes(t.id)) return { tp };
-    const one = await runLoad({ url, connections: 1, seconds: o.latencySeconds, nonce: `lat${round}-${t.id}` });
-    o.log(`  [${round + 1}/${o.rounds}] ${t.id} one at a time: p50 ${one.p50Ms.toFixed(3)} ms, p99 ${one.p99Ms.toFixed(3)} ms`);
-    return { tp, lat: { id: t.id, label: t.label, load: one } };
-  } finally {
-    await proxy?.stop();
-  }
+const urlOf = (proxy: Child | undefined, upstream: Child): string => (proxy?.url ?? upstream.url) + '/orders';
+
+async function measureThroughput(t: Target, proxy: Child | undefined, upstream: Child, o: HttpBenchOptions, round: number): Promise<HttpCaseResult> {
+  const up0 = await upstream.ask<{ requests: number }>('stats');
+  const upCpu0 = cpuSeconds(upstream.pid);
+  const cpu0 = proxy ? cpuSeconds(proxy.pid) : 0;
+  const load = await runLoad({ url: urlOf(proxy, upstream), connections: o.connections, seconds: o.seconds, nonce: `r${round}-${t.id}` });
+  const cpu1 = proxy ? cpuSeconds(proxy.pid) : 0;
+  const upCpu1 = cpuSeconds(upstream.pid);
+  await sleep(200); // copies may still be in flight when the generator stops
+  const up1 = await upstream.ask<{ requests: number }>('stats');
+  const tp: HttpCaseResult = {
+    id: t.id, label: t.label, load,
+    proxyCpuUs: proxy ? ((cpu1 - cpu0) * 1e6) / load.requests : undefined,
+    upstreamCpuUs: ((upCpu1 - upCpu0) * 1e6) / load.requests,
+    upstreamPerRequest: (up1.requests - up0.requests) / load.requests,
+  };
+  o.log(`  [${round + 1}/${o.rounds}] ${t.id}: ${load.rps.toFixed(0)} req/s, p50 ${load.p50Ms.toFixed(2)} ms, p99 ${load.p99Ms.toFixed(2)} ms, proxy CPU ${tp.proxyCpuUs?.toFixed(0) ?? '-'} µs/req, upstream x${tp.upstreamPerRequest!.toFixed(3)}, errors ${load.errors}`);
+  return tp;
 }
 
 function median<T>(xs: T[], key: (x: T) => number): T {

@@ -17,6 +17,9 @@ export interface JournalOptions {
   onLost?: () => void;
 }
 
+const FLUSH_MS = 10;
+const FLUSH_BYTES = 256 * 1024;
+
 export class Journal {
   readonly tally = new Tally();
   private readonly stream: WriteStream | undefined;
@@ -68,14 +71,40 @@ export class Journal {
     for (const watch of this.watchers) watch(entry);
     if (this.fd === undefined && this.stream === undefined) return;
     if (this.failed !== undefined) return this.loseLine();
-    const text = JSON.stringify(entry.ts ? entry : { ts: this.now(), ...entry }) + '\n';
-    if (this.stream) return void this.stream.write(text);
+    // `ts` first without copying the entry (a spread of ~15 fields per line, on every request).
+    const text = entry.ts ? JSON.stringify(entry) + '\n' : `{"ts":"${this.now()}",${JSON.stringify(entry).slice(1)}\n`;
+    if (this.stream) return this.append(text);
     try {
       writeSync(this.fd!, text);
     } catch (err) {
       this.fail(err as Error);
       this.loseLine();
     }
+  }
+
+  /** Lines of the last few milliseconds, written together: one file write per FLUSH_MS (or
+   * FLUSH_BYTES) instead of one per event-loop turn. At 8,000 requests/s the per-line writes were
+   * 2–4 µs of every request's CPU. A crash loses at most FLUSH_MS of lines, as an unflushed stream
+   * would; `sync` journals (SIGKILL-safe) never batch. */
+  private batch = '';
+  private batched = 0;
+  private readonly flushBatch = (): void => {
+    const text = this.batch;
+    this.batch = '';
+    this.batched = 0;
+    if (text === '' || !this.stream || this.stream.destroyed) return;
+    if (this.failed !== undefined) {
+      for (let i = text.split('\n').length - 1; i > 0; i--) this.loseLine();
+      return;
+    }
+    this.stream.write(text);
+  };
+
+  private append(text: string): void {
+    if (this.batched === 0) setTimeout(this.flushBatch, FLUSH_MS);
+    this.batch += text;
+    this.batched += 1;
+    if (this.batch.length >= FLUSH_BYTES) this.flushBatch();
   }
 
   private fail(err: Error): void {
@@ -108,6 +137,7 @@ export class Journal {
 
   /** Flushes and closes; never rejects (a failure is in `failure`, for the verdict and the exit code). */
   close(): Promise<void> {
+    this.flushBatch();
     if (this.fd !== undefined) {
       closeSync(this.fd);
       this.fd = undefined;
