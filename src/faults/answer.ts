@@ -4,8 +4,6 @@ import type { Outcome } from '../journal/types';
 
 export interface Answer {
   status?: number;
-  /** sha256 of the raw response body (hex); undefined when the body was not read completely. */
-  bodySha256?: string;
   /** The response carried `Idempotent-Replayed: true`. */
   replayedHeader?: boolean;
   /** Canonical JSON of the resource identity (`id`, `*_id`, or the rule's pointer); undefined: none. */

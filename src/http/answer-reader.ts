@@ -1,14 +1,13 @@
-// Reads one HTTP answer as it streams by: a sha256 of the whole body, and the resource identity from
-// the first IDENTITY_BYTES (bodies are parsed here and dropped; never kept, logged or journaled).
-import { createHash, type Hash } from 'node:crypto';
+// Reads one HTTP answer as it streams by: the resource identity from the first IDENTITY_BYTES (bodies
+// are parsed here and dropped; never kept, logged or journaled). No hash of the answer: equal bytes
+// prove nothing (docs/verdict.md), nothing read one, and it cost a SHA-256 per copy and per original.
 import type { Answer } from '../faults';
 import { responseIdentity } from './response-identity';
 
-/** Identity answers are small; a bigger body is hashed but not parsed (no identity: books decide). */
+/** Identity answers are small; a bigger body is not parsed (no identity: the books decide). */
 export const IDENTITY_BYTES = 64 * 1024;
 
 export class AnswerReader {
-  private readonly hash: Hash = createHash('sha256');
   private chunks: Buffer[] | undefined = [];
   private size = 0;
 
@@ -16,7 +15,6 @@ export class AnswerReader {
   constructor(private readonly pointer?: string) {}
 
   update(chunk: Buffer): void {
-    this.hash.update(chunk);
     if (this.chunks === undefined) return;
     this.size += chunk.length;
     if (this.size > IDENTITY_BYTES) this.chunks = undefined;
@@ -25,7 +23,7 @@ export class AnswerReader {
 
   /** `replayed`: the answer's Idempotent-Replayed header as node:http shows it (repeats joined). */
   finish(status: number | undefined, replayed: string | string[] | undefined): Answer {
-    const answer: Answer = { status, bodySha256: this.hash.digest('hex') };
+    const answer: Answer = { status };
     if (String(replayed).toLowerCase() === 'true') answer.replayedHeader = true;
     if (this.chunks !== undefined && status !== undefined && status >= 200 && status < 300) {
       const id = responseIdentity(Buffer.concat(this.chunks), this.pointer);
