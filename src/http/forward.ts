@@ -1,10 +1,11 @@
 // The originals' forward path: node:http straight to the upstream's keep-alive pool, the client's
 // request streamed through unchanged and the answer streamed back. It does what http-proxy's web
-// passes did for us (X-Forwarded-*, framing of bodiless DELETE/OPTIONS, HTTP/1.0 connection rules),
-// minus their cost: http-proxy builds an options object, runs two pass arrays and an EventEmitter per
-// request, and joins the path through regexes (which also folded `//` in the request target, so the
-// upstream saw a different URL than the client sent). docs/benchmarks.md has the profile.
-// WebSocket upgrades still go through http-proxy (src/http/handlers.ts).
+// passes did for us (X-Forwarded-*, framing of bodiless DELETE/OPTIONS, HTTP/1.0 connection rules)
+// without their per-request work (an options object, two pass arrays, EventEmitter hops, a regex
+// join of the path). That work was what doubletap's own bookkeeping had to fit into for fraction 0 to
+// cost what a bare http-proxy costs (docs/benchmarks.md). Two fixes came with it: the request target
+// reaches the upstream byte for byte (http-proxy folded `//`), and an answer the upstream cuts short
+// is cut for the client too (it waited forever). WebSocket upgrades still go through http-proxy.
 import http, { type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { Writable } from 'node:stream';
