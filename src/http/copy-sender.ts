@@ -1,5 +1,5 @@
 // Sends one copy on the copies' own undici Pool (keep-alive) with its own overall timeout, and reads
-// its answer into a hash and a resource identity (bodies are never kept). Never touches the original's
+// the resource identity from its answer (bodies are never kept). Never touches the original's
 // connection or response. undici's low-level dispatch() with one handler object per copy: no streams,
 // no promises, no AbortSignal — the cheapest client path we measured (bench/copy-sender.ts).
 import type { Dispatcher } from 'undici';

@@ -140,8 +140,8 @@ export class Exchange implements PendingHold {
     this.resolveBody(undefined);
   }
 
-  /** Hash the original's response as it streams to the client (or to nowhere, for lost-reply). */
-  hashResponse(res: IncomingMessage, onChunk?: (chunk: Buffer) => void): void {
+  /** Read the original's answer (status, replay header, identity) as it streams to the client (or to nowhere, for lost-reply). */
+  readAnswer(res: IncomingMessage, onChunk?: (chunk: Buffer) => void): void {
     const reader = new AnswerReader(this.rule.rule.responseId);
     let ended = false;
     res.on('data', (chunk: Buffer) => {

@@ -109,7 +109,7 @@ export class ProxyHandlers implements ForwardHooks {
     try {
       if (ex.picked === undefined) return this.journalOriginal(ex, { status: proxyRes.statusCode });
       if (ex.picked.driver.clock !== 'none') {
-        ex.hashResponse(proxyRes);
+        ex.readAnswer(proxyRes);
         // .catch after .then: a throw inside the callback must be logged, never an unhandled rejection.
         ex.responded.then(() => this.journalOriginal(ex, ex.original)).catch(this.bug);
         return;
@@ -117,7 +117,7 @@ export class ProxyHandlers implements ForwardHooks {
       if (this.d.halt.halted) return this.release(ex, proxyRes, res, undefined);
       let size = 0;
       let kept: Buffer[] | undefined = [];
-      ex.hashResponse(proxyRes, (chunk) => {
+      ex.readAnswer(proxyRes, (chunk) => {
         if (kept === undefined) return;
         size += chunk.length;
         if (size > HELD_REPLY_BYTES) kept = undefined;
@@ -140,7 +140,7 @@ export class ProxyHandlers implements ForwardHooks {
       res.end(body);
       return;
     }
-    ex.hashResponse(proxyRes, (chunk) => res.write(chunk));
+    ex.readAnswer(proxyRes, (chunk) => res.write(chunk));
     ex.responded.then(() => (res.end(), this.journalOriginal(ex, ex.original))).catch(this.bug);
   }
 
