@@ -9,13 +9,13 @@
 // at the full bound (the proxy then does not duplicate one request; the tally counts one op once).
 
 /** The oldest identities go first once this many are remembered. */
-export const DEFAULT_CAPACITY = 100_000;
+const DEFAULT_CAPACITY = 100_000;
 /** Keep the table at most this full: linear probing stays short. */
 const MAX_LOAD = 0.8;
 const MIN_SLOTS = 1024;
 
 /** cyrb53 (public domain): a fast, well-mixed 53-bit hash of a string; never 0 (0 marks an empty slot). */
-export function fingerprint(key: string): number {
+function fingerprint(key: string): number {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < key.length; i++) {

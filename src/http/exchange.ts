@@ -88,7 +88,7 @@ export class Exchange implements PendingHold {
   }
 
   /**
-   * Keep the headers as the upstream saw them, right after http-proxy sent them: a copy (the request's
+   * Keep the headers as the upstream saw them, right after the forward path sent them: a copy (the request's
    * own object is a slow dictionary after hop-by-hop deletes, four times the size, and gets its
    * Connection field back). Repeated values are swapped for one shared string of the same content.
    */

@@ -10,6 +10,7 @@ import http, { type ClientRequest, type IncomingMessage, type ServerResponse } f
 import https from 'node:https';
 import type { Writable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
+import { forwardRequestTrailers, forwardResponseTrailers } from './framing';
 import type { Upstream } from './upstream';
 
 /** What the proxy around the forward path does at each step (one object, no per-request listeners). */
@@ -66,6 +67,8 @@ export function createForwarder(upstream: Upstream, insecure: boolean, hooks: Fo
       out.on('error', fail);
       out.on('response', (answer: IncomingMessage) => {
         hooks.onUpstreamResponse(answer, req, res);
+        // Before the body is relayed: this 'end' listener adds the trailers before relay() ends `res`.
+        if (answer.headers['transfer-encoding'] !== undefined) forwardResponseTrailers(answer, res);
         if (selfHandled) return;
         if (!res.headersSent && !res.writableEnded) writeHead(req, res, answer);
         if (res.writableEnded) return;
@@ -73,6 +76,7 @@ export function createForwarder(upstream: Upstream, insecure: boolean, hooks: Fo
         answer.once('close', () => answer.complete || res.destroy());
         relay(answer, res);
       });
+      if (req.headers['transfer-encoding'] !== undefined) forwardRequestTrailers(req, out);
       relay(req, out);
     },
   };

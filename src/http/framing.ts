@@ -49,12 +49,11 @@ function trailerPairs(raw: string[]): Array<[string, string]> {
 
 /**
  * The forward path streams a chunked body and ends the upstream request on 'end', dropping the trailer
- * fields. Register BEFORE forward.web(): this 'end' listener then runs before the pipe's and adds them.
+ * fields. Register BEFORE the body is relayed: this 'end' listener then runs first and adds them.
  */
-export function forwardRequestTrailers(req: IncomingMessage, upstreamRequest: () => ClientRequest | undefined): void {
+export function forwardRequestTrailers(req: IncomingMessage, out: ClientRequest): void {
   req.once('end', () => {
-    const out = upstreamRequest();
-    if (out !== undefined && req.rawTrailers.length > 0 && !out.writableEnded) out.addTrailers(trailerPairs(req.rawTrailers));
+    if (req.rawTrailers.length > 0 && !out.writableEnded) out.addTrailers(trailerPairs(req.rawTrailers));
   });
 }
 

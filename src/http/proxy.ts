@@ -15,7 +15,7 @@ import { Decider } from './decision';
 import { ProxyHandlers } from './handlers';
 import { compileRules, type CompiledRule } from './match';
 import type { Arming, Scope } from '../chaos/arming';
-import { forwardRequestTrailers, forwardResponseTrailers, isWebSocketHandshake, keepEndToEndFields, keepRepeatedHeaders, serveAsOrdinary } from './framing';
+import { isWebSocketHandshake, keepEndToEndFields, keepRepeatedHeaders, serveAsOrdinary } from './framing';
 import { createForwarder } from './forward';
 import { createUpstream, type Upstream } from './upstream';
 
@@ -69,13 +69,8 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   // Graceful shutdown: while draining, every answer says `Connection: close`, so no client sends its
   // next request on a socket we are about to close (it would be reset, never forwarded).
   let draining = false;
-  const kOut = Symbol('doubletap.upstreamRequest');
-  type Req = http.IncomingMessage & { [kOut]?: http.ClientRequest };
   const forwarder = createForwarder(upstream, o.http.insecure === true, {
-    onUpstreamRequest(out, req: Req, res) {
-      req[kOut] = out;
-      handlers.onUpstreamRequest(out, req, res);
-    },
+    onUpstreamRequest: (out, req, res) => handlers.onUpstreamRequest(out, req, res),
     onUpstreamResponse(answer, req, res) {
       // The handlers strip the upstream's Connection header first; draining then sets its own.
       handlers.onUpstreamResponse(answer, req, res);
@@ -83,7 +78,6 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
         answer.headers.connection = 'close';
         res.shouldKeepAlive = false;
       }
-      if (answer.headers['transfer-encoding'] !== undefined) forwardResponseTrailers(answer, res);
     },
     onError(err, req, res) {
       // Before the handlers write their 502: it must already know it is the last answer.
@@ -95,12 +89,11 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
     proxy, forward: forwarder, rules: o.armed?.rules ?? compileRules(o.http.rules), decider, journal: o.journal, metrics: o.metrics, logger: o.logger,
     upstreamOrigin: upstream.origin, ws: { target: targetOf(upstream), agent: upstream.upgrades, ws: true, xfwd: true, secure: !o.http.insecure }, halt: o.halt,
   });
-  const server = http.createServer({ keepAliveTimeout: 65_000 }, (req: Req, res) => {
+  const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     if (draining) res.shouldKeepAlive = false;
     try {
       keepRepeatedHeaders(req);
       keepEndToEndFields(req, o.http.identity.header);
-      if (req.headers['transfer-encoding'] !== undefined) forwardRequestTrailers(req, () => req[kOut]);
     } catch (err) {
       // An exception in a request listener would take the whole proxy down: log it, forward anyway.
       o.logger.error('framing error (request forwarded as parsed)', { error: messageOf(err) });

@@ -1,4 +1,4 @@
-// The upstream: its address, the keep-alive agent for originals (http-proxy) and an undici Pool for
+// The upstream: its address, the keep-alive agent for originals (forward.ts) and an undici Pool for
 // copies (doubletap's own client traffic: cheaper per request than node:http, and a separate pool so
 // copies never queue in front of an original). HTTPS certificates are verified unless `insecure`.
 import { readFileSync } from 'node:fs';

@@ -87,11 +87,9 @@ export class Journal {
    * 2–4 µs of every request's CPU. A crash loses at most FLUSH_MS of lines, as an unflushed stream
    * would; `sync` journals (SIGKILL-safe) never batch. */
   private batch = '';
-  private batched = 0;
   private readonly flushBatch = (): void => {
     const text = this.batch;
     this.batch = '';
-    this.batched = 0;
     if (text === '' || !this.stream || this.stream.destroyed) return;
     if (this.failed !== undefined) {
       for (let i = text.split('\n').length - 1; i > 0; i--) this.loseLine();
@@ -101,9 +99,8 @@ export class Journal {
   };
 
   private append(text: string): void {
-    if (this.batched === 0) setTimeout(this.flushBatch, FLUSH_MS);
+    if (this.batch === '') setTimeout(this.flushBatch, FLUSH_MS);
     this.batch += text;
-    this.batched += 1;
     if (this.batch.length >= FLUSH_BYTES) this.flushBatch();
   }
 
