@@ -74,7 +74,3 @@ export function approverOf(i: GateInput): { who: string } | { reasons: string[] 
   return { reasons: tried.flatMap((t) => (t && 'reason' in t && t.reason !== '' ? [t.reason] : [])) };
 }
 
-export function checkApproval(i: GateInput): string[] {
-  const a = approverOf(i);
-  return 'reasons' in a ? a.reasons : [];
-}

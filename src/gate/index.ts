@@ -1,7 +1,7 @@
 // The gate: every check, in one map. A production run starts only when none returns a reason; when
 // some do, it refuses (exit 2) listing EVERY reason, so one attempt shows everything to fix.
 import { checkAllowList } from './allow-list';
-import { approverOf, checkApproval } from './approval';
+import { approverOf } from './approval';
 import { checkBudget } from './budget';
 import { checkFaults } from './faults';
 import { checkFraction } from './fraction';
@@ -12,8 +12,8 @@ import { checkWindow } from './window';
 
 export type { GateInput, GateCheck } from './types';
 
+/** Every check but the approval, which evaluateGate runs itself: it also names the approver. */
 export const GATE_CHECKS: Record<string, GateCheck> = {
-  approval: checkApproval,
   'allow-list': checkAllowList,
   faults: checkFaults,
   fraction: checkFraction,
@@ -31,7 +31,9 @@ export interface GateDecision {
 }
 
 export function evaluateGate(input: GateInput, policyReasons: string[] = []): GateDecision {
-  const reasons = [...policyReasons, ...Object.values(GATE_CHECKS).flatMap((check) => check(input))];
+  // Once: it reads the token and the approval file, and compares in constant time.
   const approver = approverOf(input);
+  const approval = 'reasons' in approver ? approver.reasons : [];
+  const reasons = [...policyReasons, ...approval, ...Object.values(GATE_CHECKS).flatMap((check) => check(input))];
   return { ok: reasons.length === 0, who: 'who' in approver ? approver.who : undefined, reasons };
 }

@@ -2,6 +2,7 @@
 // are parsed here and dropped; never kept, logged or journaled). No hash of the answer: equal bytes
 // prove nothing (docs/verdict.md), nothing read one, and it cost a SHA-256 per copy and per original.
 import type { Answer } from '../faults';
+import { isSuccess } from '../faults/answer';
 import { responseIdentity } from './response-identity';
 
 /** Identity answers are small; a bigger body is not parsed (no identity: the books decide). */
@@ -25,7 +26,7 @@ export class AnswerReader {
   finish(status: number | undefined, replayed: string | string[] | undefined): Answer {
     const answer: Answer = { status };
     if (String(replayed).toLowerCase() === 'true') answer.replayedHeader = true;
-    if (this.chunks !== undefined && status !== undefined && status >= 200 && status < 300) {
+    if (this.chunks !== undefined && isSuccess(status)) {
       const id = responseIdentity(Buffer.concat(this.chunks), this.pointer);
       if (id) {
         answer.identity = id.value;

@@ -7,6 +7,7 @@ import type { PendingBytes } from '../chaos/pending-bytes';
 import type { HaltSwitch } from '../chaos/halt';
 import { TimerWheel } from '../chaos/timer-wheel';
 import { isNoCopy } from '../faults';
+import { isSuccess } from '../faults/answer';
 import type { Journal } from '../journal/writer';
 import type { Judgement } from '../faults';
 import type { Logger } from '../log';
@@ -35,7 +36,7 @@ export interface SchedulerDeps {
   pendingBytes?: PendingBytes;
 }
 
-const isOk = (a: AttemptResult | undefined): boolean => a?.error === undefined && a?.status !== undefined && a.status >= 200 && a.status < 300;
+const isOk = (a: AttemptResult | undefined): boolean => a?.error === undefined && isSuccess(a?.status);
 
 /** Why copies of this original must not be sent, or undefined when it succeeded. */
 function originalFailure(orig: AttemptResult | undefined): string | undefined {

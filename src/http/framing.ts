@@ -22,24 +22,6 @@ export function keepRepeatedHeaders(req: IncomingMessage): void {
   }
 }
 
-/** What a request means, whoever the client says is hop-by-hop: never removed because Connection names it. */
-const END_TO_END = new Set(['content-length', 'transfer-encoding', 'host', 'content-type', 'authorization', 'cookie']);
-
-/**
- * The hop-by-hop rule removes every field the Connection header names. `Connection: idempotency-key`
- * would strip the key from the original and its copies while the journal records it: drop such
- * names from Connection first, so the identity and the request's meaning always reach the upstream.
- */
-export function keepEndToEndFields(req: IncomingMessage, identityHeader: string): void {
-  const c = req.headers.connection;
-  if (typeof c !== 'string' || c === 'keep-alive' || c === 'close') return;
-  const kept = c.split(',').filter((t) => {
-    const name = t.trim().toLowerCase();
-    return !END_TO_END.has(name) && name !== identityHeader;
-  });
-  req.headers.connection = kept.join(',');
-}
-
 /** `rawTrailers` ([name, value, name, value…]) as addTrailers() takes them, in order, repeats kept. */
 function trailerPairs(raw: string[]): Array<[string, string]> {
   const out: Array<[string, string]> = [];

@@ -32,6 +32,8 @@ export interface HandlerDeps {
   metrics: Metrics;
   logger: Logger;
   upstreamOrigin: string;
+  /** Never stripped because Connection names it (see stripHopByHop). */
+  identityHeader: string;
   ws: Server.ServerOptions;
   /** Halt releases replies held for lost-reply: after a halt every client gets its real answer. */
   halt: { readonly halted: boolean };
@@ -71,7 +73,7 @@ export class ProxyHandlers implements ForwardHooks {
         this.bug(err);
       }
     }
-    const connection = stripHopByHop(req.headers);
+    const connection = stripHopByHop(req.headers, this.d.identityHeader);
     this.d.forward.web(req, res, ex?.picked?.driver.clock === 'none');
     // The upstream request took the headers synchronously (with X-Forwarded-*): that is what copies reuse.
     if (ex?.picked) ex.keepHeaders(req.headers);

@@ -15,7 +15,7 @@ import { Decider } from './decision';
 import { ProxyHandlers } from './handlers';
 import { compileRules, type CompiledRule } from './match';
 import type { Arming, Scope } from '../chaos/arming';
-import { isWebSocketHandshake, keepEndToEndFields, keepRepeatedHeaders, serveAsOrdinary } from './framing';
+import { isWebSocketHandshake, keepRepeatedHeaders, serveAsOrdinary } from './framing';
 import { createForwarder } from './forward';
 import { createUpstream, type Upstream } from './upstream';
 
@@ -87,13 +87,12 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   });
   const handlers = new ProxyHandlers({
     proxy, forward: forwarder, rules: o.armed?.rules ?? compileRules(o.http.rules), decider, journal: o.journal, metrics: o.metrics, logger: o.logger,
-    upstreamOrigin: upstream.origin, ws: { target: targetOf(upstream), agent: upstream.upgrades, ws: true, xfwd: true, secure: !o.http.insecure }, halt: o.halt,
+    upstreamOrigin: upstream.origin, identityHeader: o.http.identity.header, ws: { target: targetOf(upstream), agent: upstream.upgrades, ws: true, xfwd: true, secure: !o.http.insecure }, halt: o.halt,
   });
   const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     if (draining) res.shouldKeepAlive = false;
     try {
       keepRepeatedHeaders(req);
-      keepEndToEndFields(req, o.http.identity.header);
     } catch (err) {
       // An exception in a request listener would take the whole proxy down: log it, forward anyway.
       o.logger.error('framing error (request forwarded as parsed)', { error: messageOf(err) });

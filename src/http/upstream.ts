@@ -84,19 +84,27 @@ export function createUpstream(section: Pick<HttpSection, 'upstream' | 'ca' | 'i
  */
 const HOP_BY_HOP = ['keep-alive', 'proxy-connection', 'te', 'upgrade', 'proxy-authorization', 'http2-settings'];
 
+/** What a request means, whoever the client says is hop-by-hop: never removed because Connection names it. */
+const END_TO_END = new Set(['content-length', 'transfer-encoding', 'host', 'content-type', 'authorization', 'cookie']);
+
 /**
- * Remove hop-by-hop request headers in place, and the ones the client's Connection header names.
- * Returns the client's Connection value (kept out of the upstream request, restored for the reply).
+ * Remove hop-by-hop request headers in place, and the ones the client's Connection header names —
+ * except the request's meaning and its identity: `Connection: idempotency-key` would strip the key
+ * from the original and its copies while the journal records it. Returns the client's Connection
+ * value without those names (kept out of the upstream request, restored for the reply).
  * Cheap when there is nothing to do: a handful of property reads.
  */
-export function stripHopByHop(headers: http.IncomingHttpHeaders): string | undefined {
-  const connection = headers.connection;
-  if (connection !== undefined) {
+export function stripHopByHop(headers: http.IncomingHttpHeaders, identityHeader: string): string | undefined {
+  let connection = headers.connection;
+  if (typeof connection === 'string') {
+    const kept: string[] = [];
     for (const token of connection.split(',')) {
       const name = token.trim().toLowerCase();
-      // Never let Connection strip the message framing or the identity of the request.
-      if (name && name !== 'content-length' && name !== 'transfer-encoding' && name !== 'host') delete headers[name];
+      if (END_TO_END.has(name) || name === identityHeader) continue;
+      kept.push(token);
+      if (name) delete headers[name];
     }
+    connection = kept.join(',');
     delete headers.connection;
   }
   for (const name of HOP_BY_HOP) if (headers[name] !== undefined) delete headers[name];

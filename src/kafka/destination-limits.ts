@@ -52,9 +52,10 @@ export function recordBytes(m: Message): number {
   return n;
 }
 
-/** Why the destination would refuse this message for good, or undefined when it fits. */
-export function rejectionOf(m: Message, limits: DestinationLimits, nowMs: number): string | undefined {
-  const bytes = BATCH_OVERHEAD + recordBytes(m);
+/** Why the destination would refuse this message for good, or undefined when it fits. `size`: its
+ * recordBytes, when the caller has it already (the relay sizes each original once). */
+export function rejectionOf(m: Message, limits: DestinationLimits, nowMs: number, size = recordBytes(m)): string | undefined {
+  const bytes = BATCH_OVERHEAD + size;
   if (bytes > limits.maxMessageBytes) return `record of ${bytes} bytes exceeds the destination's max.message.bytes ${limits.maxMessageBytes}`;
   const ts = Number(m.timestamp);
   if (m.timestamp !== undefined && Number.isFinite(ts)) {

@@ -19,6 +19,7 @@ import { seededMoment } from '../chaos/moment';
 import type { KafkaSection } from '../scenario/schema-kafka';
 import type { RedeliverFault } from '../scenario/schema-redeliver';
 import { createKafka } from './client';
+import { within } from '../probes/timeout';
 
 const CLIENT_ID = '0doubletap-redeliver';
 type Ctx = Pick<ChaosContext, 'journal' | 'halt' | 'logger'> & { counted?: ReturnType<typeof redeliverMetrics> };
@@ -64,12 +65,7 @@ export function startRedeliveries(
       if (ctx.halt.halted) return;
       faults.forEach((f, i) => timers.push(setTimeout(() => fire(f, i), f.at ?? seededMoment(seed, `redeliver-${i}`, windowMs))));
     },
-    async settle(timeoutMs) {
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeoutMs)));
-      const all = Promise.allSettled(running).then(() => true);
-      return Promise.race([all, late]).finally(() => clearTimeout(timer));
-    },
+    settle: (timeoutMs) => within(timeoutMs, Promise.allSettled(running)),
     async close() {
       onHalt();
       ctx.halt.off('halt', onHalt);

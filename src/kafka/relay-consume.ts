@@ -7,7 +7,7 @@ import type { RelayOptions } from './relay';
 import type { CopyScheduler } from './relay-copies';
 import type { RelayHealth } from './relay-health';
 import { AckedOffsets, forwardOf, identityOf } from './relay-message';
-import { rejectionOf, type DestinationLimits } from './destination-limits';
+import { recordBytes, rejectionOf, type DestinationLimits } from './destination-limits';
 import { headersOf, rawHeadersOf } from './raw-headers';
 import type { RestartMatcher } from './restart-match';
 import { RELAY_CHUNK, type TailRead } from './restart-tail';
@@ -73,13 +73,13 @@ export function batchHandler(c: ConsumeContext) {
   };
 
   /** Produces `chunk` in order; returns how many were acked and the first failure. */
-  const relayChunk = async (chunk: Message[], forwards: KafkaJsMessage[], topic: string, partition: number, p: EachBatchPayload) => {
+  const relayChunk = async (chunk: Message[], forwards: KafkaJsMessage[], sizes: number[], topic: string, partition: number, p: EachBatchPayload) => {
     let failed: unknown;
     let done = 0;
     await Promise.all(
       chunk.map((m, j) => {
         const redelivered = acked.isRedelivery(topic, partition, m.offset);
-        return c.sender.enqueue(relay.to, forwards[j], 'original').acked.then(
+        return c.sender.enqueue(relay.to, forwards[j], 'original', sizes[j]).acked.then(
           () => {
             if (failed !== undefined) return;
             done += 1;
@@ -129,11 +129,12 @@ export function batchHandler(c: ConsumeContext) {
       if (room <= 0) return c.pauseSources();
       const chunk = messages.slice(i, i + Math.min(RELAY_CHUNK, room));
       const forwards = chunk.map(forwardOf);
+      const sizes = forwards.map(recordBytes);
       const now = Date.now();
-      const reasons = forwards.map((f) => rejectionOf(f, c.limits, now));
+      const reasons = forwards.map((f, j) => rejectionOf(f, c.limits, now, sizes[j]));
       const refused = reasons.findIndex((r) => r !== undefined);
       const sendable = refused >= 0 ? refused : chunk.length;
-      const { done, failed } = await relayChunk(chunk.slice(0, sendable), forwards, topic, partition, p);
+      const { done, failed } = await relayChunk(chunk.slice(0, sendable), forwards, sizes, topic, partition, p);
       i += done;
       if (failed !== undefined) {
         const m = messages[i];

@@ -27,6 +27,7 @@ export interface HealthSnapshot {
 
 /** States in which /healthz answers 200. */
 const HEALTHY: ReadonlySet<RelayState> = new Set(['starting', 'relaying', 'paused', 'idle']);
+export const isHealthy = (state: RelayState): boolean => HEALTHY.has(state);
 
 export class RelayHealth extends EventEmitter {
   private state: RelayState = 'starting';

@@ -1,6 +1,7 @@
 // What /status and /healthz say about running relays (docs/relay.md, "Liveness contract"). Shared by
 // `doubletap relay` and `doubletap run`, so both answer the same way.
 import type { RunningRelay } from './relay';
+import { isHealthy } from './relay-health';
 
 export interface NamedRelay {
   name: string;
@@ -17,7 +18,7 @@ export function relayStatus(relays: NamedRelay[], halted: boolean) {
 
 /** 503 from /healthz names every relay that is not healthy and why. */
 export function relayHealth(relays: NamedRelay[]): { ok: boolean; detail: string } {
-  const bad = relays.map(({ name, relay }) => ({ name, h: relay.health() })).filter(({ h }) => h.state === 'failed' || h.state === 'stalled' || h.state === 'stopped');
+  const bad = relays.map(({ name, relay }) => ({ name, h: relay.health() })).filter(({ h }) => !isHealthy(h.state));
   if (bad.length === 0) return { ok: true, detail: 'ok' };
   return { ok: false, detail: bad.map(({ name, h }) => `relay ${name} ${h.state}: ${h.reason ?? ''}`).join('\n') };
 }

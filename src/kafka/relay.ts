@@ -16,6 +16,7 @@ import { copyPlanner } from './relay-plan';
 import { defaultGroupOf, preflight } from './relay-preflight';
 import { COMMIT_EVERY, restartCheck } from './restart-tail';
 import { SerialSender } from './serial-sender';
+import { within } from '../probes/timeout';
 
 export interface RelayOptions extends ChaosContext {
   kafka: KafkaSection;
@@ -178,15 +179,4 @@ export async function startRelay(o: RelayOptions): Promise<RunningRelay> {
       return clean;
     },
   };
-}
-
-/** True when `p` settles within `ms`; false on timeout (p keeps running). */
-async function within(ms: number, p: Promise<unknown>): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)));
-  try {
-    return await Promise.race([p.then(() => true), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -36,10 +36,11 @@ export class SerialSender {
 
   constructor(private readonly producer: Producer, private readonly maxRequestBytes: number) {}
 
-  enqueue(topic: string, message: Message, kind: EntryKind): Queued {
+  /** `bytes`: the message's recordBytes, when the caller has it already. */
+  enqueue(topic: string, message: Message, kind: EntryKind, bytes = recordBytes(message)): Queued {
     let entry!: Entry;
     const acked = new Promise<void>((resolve, reject) => {
-      entry = { topic, kind, message, bytes: recordBytes(message), resolve, reject };
+      entry = { topic, kind, message, bytes, resolve, reject };
     });
     this.queue.push(entry);
     if (!this.busy) void this.pump();

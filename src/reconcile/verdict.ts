@@ -189,4 +189,3 @@ export function writeVerdict(dir: string, verdict: Verdict): string {
   return file;
 }
 
-export { outcomeCheck } from './verdict-reasons';

@@ -125,9 +125,11 @@ export async function runExperiment(scenario: Scenario, o: RunOptions): Promise<
     progress.done();
 
     setRunPhase(ctx.metrics, 'verify');
-    const after = await takeSnapshot(probes, keysFor);
+    // Each keyed probe's keys once (up to 1,000,000 each): what it reads is what the verdict counts.
+    const afterKeys = new Map(probes.filter((p) => p.keys).map((p) => [p, keysFor(p)]));
+    const after = await takeSnapshot(probes, (p) => afterKeys.get(p));
     const keyed = Object.fromEntries(
-      probes.filter((p) => p.keys).map((p) => [p.name, { rule: p.keys!.rule, of: p.keys!.of, keys: keysFor(p)?.length ?? 0 }]),
+      [...afterKeys].map(([p, keys]) => [p.name, { rule: p.keys!.rule, of: p.keys!.of, keys: keys?.length ?? 0 }]),
     );
     await sampler.sample();
     await sampler.stop();

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { delay, duration, fraction, hostPort, identity, name } from './schema-common';
 import { onStoreDown } from './schema-links';
 import { reservedSegment } from './reserved-names';
+import { isJsonPointer } from '../http/response-identity';
 
 export const WRITE_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
@@ -70,7 +71,7 @@ export const httpRule = z.strictObject({
   fraction,
   responseId: z
     .string()
-    .refine((p) => p === '' || (p.startsWith('/') && !/~[^01]/.test(p)), { message: 'must be a JSON pointer like /order_id or /data/id' })
+    .refine(isJsonPointer, { message: 'must be a JSON pointer like /order_id or /data/id' })
     .optional()
     .describe('JSON pointer to the resource identity in a success answer (default: the id field, else the *_id fields); copies naming the same resource are replayed, another one re-executed'),
   faults: z.array(httpFault).min(1, { message: 'needs at least one fault' }).default([{ kind: 'replay', weight: 1, copies: 1, delay: { dist: 'fixed', value: 0 } }]),
