@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { Budget } from '../chaos/budget';
 import type { PendingBytes } from '../chaos/pending-bytes';
 import type { HaltSwitch } from '../chaos/halt';
+import { IdleWaiters } from '../chaos/idle-waiters';
 import { TimerWheel } from '../chaos/timer-wheel';
 import { isNoCopy } from '../faults';
 import { isSuccess } from '../faults/answer';
@@ -48,7 +49,7 @@ export class CopyScheduler {
   /** Pending copies the wheel does not hold: waiting for their original's answer or body, or in
    * flight. A copy waiting on its delay is only in the wheel (no set entry per waiting copy). */
   private readonly held = new Set<PlannedCopy>();
-  private idle: Array<() => void> = [];
+  private readonly idle = new IdleWaiters();
   private readonly wheel: TimerWheel<PlannedCopy>;
   /** The labelled child once: prom-client hashes a label object on every call. */
   private readonly copyDuration;
@@ -210,7 +211,7 @@ export class CopyScheduler {
     if (!this.held.delete(copy) && !this.wheel.cancel(copy)) return;
     this.d.pendingBytes?.copyDone(copy.ex);
     this.d.metrics.pendingCopies.dec();
-    if (this.pending === 0) for (const resolve of this.idle.splice(0)) resolve();
+    if (this.pending === 0) this.idle.wake();
   }
 
   /** Runs synchronously inside halt(): when halt() returns, no further copy can reach the upstream. */
@@ -244,14 +245,7 @@ export class CopyScheduler {
   }
 
   settle(timeoutMs: number): Promise<boolean> {
-    if (this.pending === 0) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(this.pending === 0), timeoutMs);
-      this.idle.push(() => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-    });
+    return this.idle.wait(() => this.pending === 0, timeoutMs);
   }
 
   close(): void {

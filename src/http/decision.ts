@@ -12,6 +12,7 @@ import type { CopyScheduler } from './copies';
 import { Exchange, type Picked } from './exchange';
 import type { HttpFault } from '../scenario/schema-http';
 import { pathOf, type CompiledRule } from './match';
+import { IdleWaiters } from '../chaos/idle-waiters';
 import { RecentKeys } from '../chaos/recent-keys';
 import type { Arming, Scope } from '../chaos/arming';
 import type { PendingBytes } from '../chaos/pending-bytes';
@@ -53,7 +54,7 @@ export class Decider {
   /** Counting window (a run opens it after the "before" snapshot and closes it before the "after"). */
   private windowOpen: boolean;
   private live = 0;
-  private idle: Array<() => void> = [];
+  private readonly idle = new IdleWaiters();
 
   constructor(private readonly d: DecisionDeps) {
     this.windowOpen = !d.windowClosed;
@@ -75,18 +76,14 @@ export class Decider {
 
   /** Resolves true when every original started in the window has been journaled (false on timeout). */
   drainOriginals(timeoutMs: number): Promise<boolean> {
-    if (this.live === 0) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(this.live === 0), timeoutMs);
-      this.idle.push(() => (clearTimeout(timer), resolve(true)));
-    });
+    return this.idle.wait(() => this.live === 0, timeoutMs);
   }
 
   /** Called once per exchange when its original line is written. */
   journaled(ex: Exchange): void {
     if (!ex.inWindow) return;
     this.live -= 1;
-    if (this.live === 0) for (const resolve of this.idle.splice(0)) resolve();
+    if (this.live === 0) this.idle.wake();
   }
 
   begin(req: IncomingMessage, rule: CompiledRule): Exchange {

@@ -34,6 +34,10 @@ function emptyOutcomes(): Record<Outcome, number> {
   return Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
 }
 
+function emptyCounts(): RuleCounts {
+  return { originals: 0, ops: 0, picked: 0, copies: 0, retries: 0, outcomes: emptyOutcomes(), statuses: {}, dropped: {}, verifiedBy: { header: 0, identity: 0, status: 0 } };
+}
+
 function statusLabel(e: JournalEntry): string {
   if (e.status === undefined) return e.relay !== undefined ? 'relayed' : 'no response';
   return e.status >= 200 && e.status < 300 ? '2xx' : String(e.status);
@@ -57,10 +61,7 @@ export class Tally {
   private counts(rule: string): Counts {
     let c = this.rules.get(rule);
     if (!c) {
-      c = {
-        originals: 0, ops: 0, picked: 0, copies: 0, retries: 0, outcomes: emptyOutcomes(), statuses: {}, dropped: {},
-        verifiedBy: { header: 0, identity: 0, status: 0 }, succeeded: new RecentKeys(RETRY_MEMORY), pickedKeys: new RecentKeys(RETRY_MEMORY),
-      };
+      c = { ...emptyCounts(), succeeded: new RecentKeys(RETRY_MEMORY), pickedKeys: new RecentKeys(RETRY_MEMORY) };
       this.rules.set(rule, c);
     }
     return c;
@@ -127,11 +128,9 @@ export class Tally {
   }
 
   totals(): RuleCounts {
-    const total: RuleCounts = {
-      originals: 0, ops: 0, picked: 0, copies: 0, retries: 0, outcomes: emptyOutcomes(), statuses: {}, dropped: {}, verifiedBy: { header: 0, identity: 0, status: 0 },
-    };
-    for (const name of this.names()) {
-      const c = this.get(name);
+    const total = emptyCounts();
+    // Straight from the live counts: only read here, no copy per rule.
+    for (const c of this.rules.values()) {
       total.originals += c.originals;
       total.ops += c.ops;
       total.picked += c.picked;
@@ -140,7 +139,7 @@ export class Tally {
       for (const o of OUTCOMES) total.outcomes[o] += c.outcomes[o];
       sumInto(total.statuses, c.statuses);
       sumInto(total.dropped, c.dropped);
-      for (const k of ['header', 'identity', 'status'] as const) total.verifiedBy[k] += c.verifiedBy[k];
+      sumInto(total.verifiedBy, c.verifiedBy);
     }
     return total;
   }
@@ -151,6 +150,6 @@ function add(keys: KeySets, set: Set<string>, identity: string): void {
   else set.add(identity);
 }
 
-function sumInto(into: Record<string, number>, from: Record<string, number>): void {
+function sumInto(into: { [k: string]: number }, from: { [k: string]: number }): void {
   for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
 }

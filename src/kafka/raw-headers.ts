@@ -26,6 +26,12 @@ export function headersOf(raw: RawHeader[]): IHeaders {
   return map as IHeaders;
 }
 
+/** The headers as the encoder needs them: the decoded object itself when it carries the wire's list
+ * (every consumed original: no second map per message), else a map built around its entries. */
+export function withRawHeaders(headers: IHeaders | undefined): IHeaders {
+  return headers && (headers as Record<symbol, unknown>)[RAW] ? headers : headersOf(rawHeadersOf(headers));
+}
+
 /** The ordered list: the one decoded from the wire, else the map's entries (repeats in place). */
 export function rawHeadersOf(headers: IHeaders | undefined): RawHeader[] {
   if (!headers) return [];

@@ -45,7 +45,7 @@ export function batchHandler(c: ConsumeContext) {
   const onAcked = (m: Message, topic: string, partition: number, redelivered: boolean, p: EachBatchPayload) => {
     const l = line(m, topic, partition);
     // Matched on ack, not on enqueue: a failed send is consumed again and must still match then.
-    if (!redelivered && restart?.take(topic, partition, m.offset, l.messageId, c.limits.logAppendTime ? undefined : m.timestamp)) {
+    if (!redelivered && restart?.take(topic, partition, m.offset, l.messageId, m.timestamp)) {
       redelivered = true;
       // Produced by the run that died, in its request in flight: never journaled. Its original line
       // (counted, with its copy decision) is written now, then this second write as a redelivery.

@@ -1,6 +1,6 @@
 // How a consumed message becomes a produced one, and what names it (its identity).
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
-import { headersOf, rawHeadersOf } from './raw-headers';
+import { headersOf, rawHeadersOf, withRawHeaders } from './raw-headers';
 
 /** The configured header's value, else topic/partition/offset. */
 export function identityOf(m: KafkaMessage, topic: string, partition: number, header?: string): string {
@@ -21,7 +21,7 @@ export function headerValue(headers: IHeaders | undefined, name: string): string
  * which carries the wire's ordered list (raw-headers.ts): order, repeats, null values, any name.
  */
 export function forwardOf(m: KafkaMessage): Message {
-  return { key: m.key, value: m.value, headers: headersOf(rawHeadersOf(m.headers)), timestamp: m.timestamp };
+  return { key: m.key, value: m.value, headers: withRawHeaders(m.headers), timestamp: m.timestamp };
 }
 
 /** A copy carries the original's key, value and headers; a marking header (appended) only when configured. */

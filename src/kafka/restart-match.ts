@@ -11,13 +11,17 @@ export class RestartMatcher {
   private readonly ranges = new Map<string, [bigint, bigint]>();
   private size = 0;
 
-  constructor(private readonly maxIdentities: number) {}
+  /** `byTimestamp` false when the destination stamps its own (LogAppendTime): identity alone, on both
+   * sides (add and take), whatever timestamps the callers pass. */
+  constructor(
+    private readonly maxIdentities: number,
+    private readonly byTimestamp = true,
+  ) {}
 
   /** False once the bound is reached: the caller stops reading (counts may then fall short). */
-  /** `timestamp` undefined when the destination stamps its own (LogAppendTime): identity alone. */
   add(identity: string, timestamp?: string): boolean {
     if (this.size >= this.maxIdentities) return false;
-    const k = keyOf(identity, timestamp);
+    const k = keyOf(identity, this.byTimestamp ? timestamp : undefined);
     this.seen.set(k, (this.seen.get(k) ?? 0) + 1);
     this.size += 1;
     return true;
@@ -39,7 +43,7 @@ export class RestartMatcher {
     const range = this.ranges.get(`${topic}/${partition}`);
     const o = BigInt(offset);
     if (range === undefined || o < range[0] || o >= range[1]) return false;
-    const k = keyOf(identity, timestamp);
+    const k = keyOf(identity, this.byTimestamp ? timestamp : undefined);
     const n = this.seen.get(k);
     if (n === undefined) return false;
     if (n <= 1) this.seen.delete(k);

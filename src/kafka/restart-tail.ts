@@ -57,7 +57,7 @@ const OFF: TailRead = { matcher: Promise.resolve(undefined) };
 export async function restartCheck(kafka: Kafka, relay: KafkaRelay, logger: Logger, pre: Preflight): Promise<TailRead> {
   const header = relay.identity?.header;
   if (!header) return OFF;
-  const matcher = new RestartMatcher(TAIL_MAX_IDENTITIES);
+  const matcher = new RestartMatcher(TAIL_MAX_IDENTITIES, !pre.limits.logAppendTime);
   let open = 0;
   for (const p of pre.positions) {
     // No commit: a new group (nothing relayed yet) unless it starts at the beginning and a run died first.
@@ -85,11 +85,11 @@ export async function restartCheck(kafka: Kafka, relay: KafkaRelay, logger: Logg
     admin.disconnect().catch(() => undefined);
   }
   if (ranges.length === 0) return { matcher: Promise.resolve(matcher) };
-  return { matcher: readTail(kafka, relay, header, ranges, matcher, logger, !pre.limits.logAppendTime) };
+  return { matcher: readTail(kafka, relay, header, ranges, matcher, logger) };
 }
 
 async function readTail(
-  kafka: Kafka, relay: KafkaRelay, header: string, ranges: Range[], matcher: RestartMatcher, logger: Logger, byTimestamp: boolean,
+  kafka: Kafka, relay: KafkaRelay, header: string, ranges: Range[], matcher: RestartMatcher, logger: Logger,
 ): Promise<RestartMatcher | undefined> {
   const started = Date.now();
   // A throwaway group (name, pid and time are unique enough; nothing random). It never commits, so
@@ -119,7 +119,7 @@ async function readTail(
             // Copies the previous run made are not originals it relayed: only unmarked messages count.
             if (relay.markCopies && headerValue(m.headers, relay.markCopies) !== undefined) continue;
             const id = headerValue(m.headers, header);
-            if (id !== undefined && id !== '' && !matcher.add(id, byTimestamp ? m.timestamp : undefined)) {
+            if (id !== undefined && id !== '' && !matcher.add(id, m.timestamp)) {
               full = true;
               finish();
               return;
