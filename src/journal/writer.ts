@@ -90,13 +90,19 @@ export class Journal {
   private readonly flushBatch = (): void => {
     const text = this.batch;
     this.batch = '';
-    if (text === '' || !this.stream || this.stream.destroyed) return;
-    if (this.failed !== undefined) {
-      for (let i = text.split('\n').length - 1; i > 0; i--) this.loseLine();
-      return;
-    }
-    this.stream.write(text);
+    if (text === '' || !this.stream) return;
+    if (this.failed !== undefined || this.stream.destroyed) return this.loseLines(text);
+    // A failed write loses every line of its batch: count them, not only the ones after it.
+    this.stream.write(text, (err) => {
+      if (!err) return;
+      this.fail(err);
+      this.loseLines(text);
+    });
   };
+
+  private loseLines(batch: string): void {
+    for (let i = batch.split('\n').length - 1; i > 0; i--) this.loseLine();
+  }
 
   private append(text: string): void {
     if (this.batch === '') setTimeout(this.flushBatch, FLUSH_MS);

@@ -35,6 +35,9 @@ export interface RunResult {
   exitCode: number;
 }
 
+/** How long an aborted run waits for copies already on the wire (their answers are evidence). */
+const ABORT_GRACE_MS = 2000;
+
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     const t = setTimeout(resolve, ms);
@@ -120,7 +123,11 @@ export async function runExperiment(scenario: Scenario, o: RunOptions): Promise<
       if (components.proxy) drained = (await components.proxy.closeWindow(Math.max(2000, settleDeadline - Date.now()))) && drained;
       settle = { drained, pending: pending() + (components.proxy?.liveOriginals() ?? 0), unstable };
       o.logger.info('settled', { ...settle });
-    } else await components.proxy?.closeWindow(0);
+    } else {
+      // Halt cancelled every copy not yet sent; the ones already on the wire reached the service, and
+      // their answers are evidence: wait for them briefly rather than cut them off unanswered.
+      await components.proxy?.closeWindow(ABORT_GRACE_MS);
+    }
     clearInterval(ticker);
     progress.done();
 
