@@ -72,7 +72,10 @@ function paired(a: HttpCaseResult, b: HttpCaseResult, key: (r: Round) => number 
   const whole = (c: HttpCaseResult): Round => ({ rps: c.load!.rps, proxyCpuUs: c.proxyCpuUs });
   return { ratio: key(whole(a))! / key(whole(b))!, rounds: [] };
 }
-const roundsText = (rs: number[]) => (rs.length > 1 ? `; rounds ${rs.map((x) => `×${x.toFixed(3)}`).join(', ')}` : '');
+/** Every round's ratio, and how many of them are within the limit: on this VM a median whose rounds
+ * straddle the limit says more about the machine's drift than about the code. */
+const roundsText = (rs: number[], s: Spec) =>
+  rs.length > 1 ? `; rounds ${rs.map((x) => `×${x.toFixed(3)}`).join(', ')} (${rs.filter((x) => check(x, s.op, s.limit)).length}/${rs.length} within the limit)` : '';
 
 export function evaluateGoals(r: BenchResults): Goal[] {
   const tp = (id: string) => r.http?.throughput.find((c) => c.id === id && c.load && !c.skipped);
@@ -88,7 +91,7 @@ export function evaluateGoals(r: BenchResults): Goal[] {
   goals.push(judge(rpsSpec, why(rpsSpec.id, tp) ?? (() => {
     const [dt0, bare] = [tp('doubletap-0')!, tp('http-proxy')!];
     const p = paired(dt0, bare, (x) => x.rps);
-    return { value: p.ratio, detail: `${f(dt0.load!.rps)} vs ${f(bare.load!.rps)} req/s${roundsText(p.rounds)}` };
+    return { value: p.ratio, detail: `${f(dt0.load!.rps)} vs ${f(bare.load!.rps)} req/s${roundsText(p.rounds, rpsSpec)}` };
   })()));
 
   const p50Spec: Spec = { id: 'fraction0-p50', name: 'fraction 0: p50 one at a time, minus bare http-proxy\'s', op: '<=', limit: 0.05, unit: 'ms' };
@@ -103,14 +106,14 @@ export function evaluateGoals(r: BenchResults): Goal[] {
   goals.push(judge(jitSpec, why(jitSpec.id, tp) ?? (() => {
     const [j, dt0] = [tp('doubletap-10-jitter')!, tp('doubletap-0')!];
     const p = paired(j, dt0, (x) => x.rps);
-    return { value: p.ratio, detail: `${f(j.load!.rps)} vs ${f(dt0.load!.rps)} req/s (${sign((p.ratio - 1) * 100, 1)} %), upstream ×${f(j.upstreamPerRequest, 3)} per request${roundsText(p.rounds)}` };
+    return { value: p.ratio, detail: `${f(j.load!.rps)} vs ${f(dt0.load!.rps)} req/s (${sign((p.ratio - 1) * 100, 1)} %), upstream ×${f(j.upstreamPerRequest, 3)} per request${roundsText(p.rounds, jitSpec)}` };
   })()));
 
   const cpuSpec: Spec = { id: 'replay100-cpu', name: '100 % replay: proxy CPU per request vs fraction 0', op: '<=', limit: 1.8, unit: 'x' };
   goals.push(judge(cpuSpec, why(cpuSpec.id, tp) ?? (() => {
     const [all, dt0] = [tp('doubletap-100')!, tp('doubletap-0')!];
     const p = paired(all, dt0, (x) => x.proxyCpuUs);
-    return { value: p.ratio, detail: `${f(all.proxyCpuUs)} vs ${f(dt0.proxyCpuUs)} µs per request${roundsText(p.rounds)}` };
+    return { value: p.ratio, detail: `${f(all.proxyCpuUs)} vs ${f(dt0.proxyCpuUs)} µs per request${roundsText(p.rounds, cpuSpec)}` };
   })()));
 
   const soakSpec: Spec = { id: 'soak-slope', name: 'memory soak: RSS slope over the last half, per minute, share of end RSS', op: '<', limit: 0.005, unit: '%/min' };

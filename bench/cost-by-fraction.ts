@@ -1,0 +1,76 @@
+// `npx tsx bench/cost-by-fraction.ts [--fractions 0,0.1,1] [--delay-ms 5-50] [--rounds 5] [--seconds 3] [--warmup 2] [--paired]`
+// (after `npm run build`): what a copy costs, measured from outside the proxy. For each fraction, one
+// doubletap proxy; per round and per proxy: requests/s, CPU µs per request (user / system, from
+// /proc), and read/write syscalls per request (/proc/PID/io: each copy should add one of each).
+// Serial (default) loads one proxy at a time, interleaved; --paired loads them all at once, each with
+// its own wrk, so they meet the same VM speed at every instant (the drift cancels in the ratios; the
+// absolute numbers are those of a contended machine). Ratios are against the first fraction.
+import { readFileSync } from 'node:fs';
+import { runLoad } from './lib/load';
+import { startTs, type Child } from './lib/proc';
+
+const arg = (n: string, d: string) => (process.argv.includes(`--${n}`) ? process.argv[process.argv.indexOf(`--${n}`) + 1] : d);
+const fractions = arg('fractions', '0,0.1,1').split(',').map(Number);
+const rounds = Number(arg('rounds', '5'));
+const seconds = Number(arg('seconds', '3'));
+const warmup = Number(arg('warmup', '2'));
+const paired = process.argv.includes('--paired');
+const [minMs, maxMs] = arg('delay-ms', '').split('-');
+const delay = maxMs ? { dist: 'uniform', min: `${minMs}ms`, max: `${maxMs}ms` } : undefined;
+const CLK_TCK = 100;
+
+interface Sample { user: number; sys: number; reads: number; writes: number }
+
+/** The main process only (a proxy has no children): CPU ticks and syscall counts. */
+function sample(pid: number): Sample {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const io = Object.fromEntries(readFileSync(`/proc/${pid}/io`, 'utf8').trim().split('\n').map((l) => l.split(': ')));
+  return { user: Number(f[11]) / CLK_TCK, sys: Number(f[12]) / CLK_TCK, reads: Number(io.syscr), writes: Number(io.syscw) };
+}
+
+interface Row { rps: number; cpuUs: number; userUs: number; sysUs: number; reads: number; writes: number }
+
+async function measure(p: Child, nonce: string, connections: number): Promise<Row> {
+  const a = sample(p.pid);
+  const r = await runLoad({ url: p.url + '/orders', connections, seconds, nonce });
+  const b = sample(p.pid);
+  const per = (x: number) => x / r.requests;
+  return {
+    rps: r.rps, cpuUs: per(b.user + b.sys - a.user - a.sys) * 1e6, userUs: per(b.user - a.user) * 1e6, sysUs: per(b.sys - a.sys) * 1e6,
+    reads: per(b.reads - a.reads), writes: per(b.writes - a.writes),
+  };
+}
+
+const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[(xs.length - 1) >> 1];
+
+async function main(): Promise<void> {
+  const upstream = await startTs('bench/servers/upstream.ts');
+  const rules = (fraction: number) => JSON.stringify([{ name: 'orders', match: { method: 'POST', path: '/**' }, fraction, faults: [{ kind: 'replay', ...(delay ? { delay } : {}) }] }]);
+  const proxies = await Promise.all(fractions.map((f) => startTs('bench/servers/doubletap-proxy.ts', ['--upstream', upstream.url, '--rules', rules(f)])));
+  const connections = paired ? Math.max(4, Math.floor(32 / proxies.length)) : 32;
+  try {
+    await Promise.all(proxies.map((p) => runLoad({ url: p.url + '/orders', connections, seconds: warmup, nonce: `warm-${p.pid}` })));
+    const rows: Row[][] = fractions.map(() => []);
+    for (let round = 0; round < rounds; round++) {
+      const got = paired
+        ? await Promise.all(proxies.map((p, i) => measure(p, `r${round}-${i}`, connections)))
+        : await proxies.reduce<Promise<Row[]>>(async (acc, p, i) => [...(await acc), await measure(p, `r${round}-${i}`, connections)], Promise.resolve([]));
+      got.forEach((row, i) => rows[i].push(row));
+      console.log(`round ${round + 1}: ` + got.map((row, i) => `f=${fractions[i]} ${row.rps.toFixed(0)} req/s ${row.cpuUs.toFixed(0)} µs (×${(row.cpuUs / got[0].cpuUs).toFixed(2)})`).join(' | '));
+    }
+    console.log(`\n${paired ? 'paired' : 'serial'}, ${rounds} rounds of ${seconds} s, c${connections}${delay ? `, delay ${minMs}–${maxMs} ms` : ''}; medians of the per-round ratios against f=${fractions[0]}`);
+    console.log('fraction  req/s  ×req/s  CPU µs/req (user+sys)  ×CPU  reads/req  writes/req');
+    fractions.forEach((f, i) => {
+      const rs = rows[i];
+      const rpsRatio = median(rs.map((r, k) => r.rps / rows[0][k].rps));
+      const cpuRatio = median(rs.map((r, k) => r.cpuUs / rows[0][k].cpuUs));
+      console.log(`${String(f).padEnd(8)}  ${median(rs.map((r) => r.rps)).toFixed(0).padStart(5)}  ×${rpsRatio.toFixed(2)}   ${median(rs.map((r) => r.cpuUs)).toFixed(0).padStart(4)} (${median(rs.map((r) => r.userUs)).toFixed(0)}+${median(rs.map((r) => r.sysUs)).toFixed(0)})`.padEnd(46) + `×${cpuRatio.toFixed(2)}  ${median(rs.map((r) => r.reads)).toFixed(2).padStart(9)}  ${median(rs.map((r) => r.writes)).toFixed(2).padStart(10)}`);
+    });
+  } finally {
+    for (const p of proxies) await p.stop();
+    await upstream.stop();
+  }
+}
+
+main().then(() => process.exit(0), (err) => { console.error(err); process.exit(1); });
