@@ -1,10 +1,12 @@
-// `npx tsx bench/cost-by-fraction.ts [--fractions 0,0.1,1] [--delay-ms 5-50] [--rounds 5] [--seconds 3] [--warmup 2] [--paired]`
+// `npx tsx bench/cost-by-fraction.ts [--fractions 0,0.1,1] [--delay-ms 5-50] [--rounds 5] [--seconds 3] [--warmup 2] [--paired] [--before DIST]`
 // (after `npm run build`): what a copy costs, measured from outside the proxy. For each fraction, one
 // doubletap proxy; per round and per proxy: requests/s, CPU µs per request (user / system, from
 // /proc), and read/write syscalls per request (/proc/PID/io: each copy should add one of each).
 // Serial (default) loads one proxy at a time, interleaved; --paired loads them all at once, each with
 // its own wrk, so they meet the same VM speed at every instant (the drift cancels in the ratios; the
 // absolute numbers are those of a contended machine). Ratios are against the first fraction.
+// --before DIST: each fraction also runs on that build (another commit's dist/, copied aside), in the
+// same rounds, so a change is measured against its baseline under the same drift.
 import { readFileSync } from 'node:fs';
 import { runLoad } from './lib/load';
 import { startTs, type Child } from './lib/proc';
@@ -16,6 +18,7 @@ const seconds = Number(arg('seconds', '3'));
 const warmup = Number(arg('warmup', '2'));
 const paired = process.argv.includes('--paired');
 const [minMs, maxMs] = arg('delay-ms', '').split('-');
+const before = process.argv.includes('--before') ? arg('before', '') : undefined;
 const delay = maxMs ? { dist: 'uniform', min: `${minMs}ms`, max: `${maxMs}ms` } : undefined;
 const CLK_TCK = 100;
 
@@ -47,25 +50,27 @@ const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[(xs.length - 1) >
 async function main(): Promise<void> {
   const upstream = await startTs('bench/servers/upstream.ts');
   const rules = (fraction: number) => JSON.stringify([{ name: 'orders', match: { method: 'POST', path: '/**' }, fraction, faults: [{ kind: 'replay', ...(delay ? { delay } : {}) }] }]);
-  const proxies = await Promise.all(fractions.map((f) => startTs('bench/servers/doubletap-proxy.ts', ['--upstream', upstream.url, '--rules', rules(f)])));
+  // Each target: a fraction on this build, then (with --before) the same fraction on the other one.
+  const targets = fractions.flatMap((f) => [{ f, name: `f=${f}`, args: [] as string[] }, ...(before ? [{ f, name: `f=${f} before`, args: ['--dist', before] }] : [])]);
+  const proxies = await Promise.all(targets.map((t) => startTs('bench/servers/doubletap-proxy.ts', ['--upstream', upstream.url, '--rules', rules(t.f), ...t.args])));
   const connections = paired ? Math.max(4, Math.floor(32 / proxies.length)) : 32;
   try {
     await Promise.all(proxies.map((p) => runLoad({ url: p.url + '/orders', connections, seconds: warmup, nonce: `warm-${p.pid}` })));
-    const rows: Row[][] = fractions.map(() => []);
+    const rows: Row[][] = targets.map(() => []);
     for (let round = 0; round < rounds; round++) {
       const got = paired
         ? await Promise.all(proxies.map((p, i) => measure(p, `r${round}-${i}`, connections)))
         : await proxies.reduce<Promise<Row[]>>(async (acc, p, i) => [...(await acc), await measure(p, `r${round}-${i}`, connections)], Promise.resolve([]));
       got.forEach((row, i) => rows[i].push(row));
-      console.log(`round ${round + 1}: ` + got.map((row, i) => `f=${fractions[i]} ${row.rps.toFixed(0)} req/s ${row.cpuUs.toFixed(0)} µs (×${(row.cpuUs / got[0].cpuUs).toFixed(2)})`).join(' | '));
+      console.log(`round ${round + 1}: ` + got.map((row, i) => `${targets[i].name} ${row.rps.toFixed(0)} req/s ${row.cpuUs.toFixed(0)} µs (×${(row.cpuUs / got[0].cpuUs).toFixed(2)})`).join(' | '));
     }
-    console.log(`\n${paired ? 'paired' : 'serial'}, ${rounds} rounds of ${seconds} s, c${connections}${delay ? `, delay ${minMs}–${maxMs} ms` : ''}; medians of the per-round ratios against f=${fractions[0]}`);
-    console.log('fraction  req/s  ×req/s  CPU µs/req (user+sys)  ×CPU  reads/req  writes/req');
-    fractions.forEach((f, i) => {
+    console.log(`\n${paired ? 'paired' : 'serial'}, ${rounds} rounds of ${seconds} s, c${connections}${delay ? `, delay ${minMs}–${maxMs} ms` : ''}; medians of the per-round ratios against ${targets[0].name}`);
+    console.log('target          req/s  ×req/s  CPU µs/req (user+sys)  ×CPU  reads/req  writes/req');
+    targets.forEach((t, i) => {
       const rs = rows[i];
       const rpsRatio = median(rs.map((r, k) => r.rps / rows[0][k].rps));
       const cpuRatio = median(rs.map((r, k) => r.cpuUs / rows[0][k].cpuUs));
-      console.log(`${String(f).padEnd(8)}  ${median(rs.map((r) => r.rps)).toFixed(0).padStart(5)}  ×${rpsRatio.toFixed(2)}   ${median(rs.map((r) => r.cpuUs)).toFixed(0).padStart(4)} (${median(rs.map((r) => r.userUs)).toFixed(0)}+${median(rs.map((r) => r.sysUs)).toFixed(0)})`.padEnd(46) + `×${cpuRatio.toFixed(2)}  ${median(rs.map((r) => r.reads)).toFixed(2).padStart(9)}  ${median(rs.map((r) => r.writes)).toFixed(2).padStart(10)}`);
+      console.log(`${t.name.padEnd(14)}  ${median(rs.map((r) => r.rps)).toFixed(0).padStart(5)}  ×${rpsRatio.toFixed(2)}   ${median(rs.map((r) => r.cpuUs)).toFixed(0).padStart(4)} (${median(rs.map((r) => r.userUs)).toFixed(0)}+${median(rs.map((r) => r.sysUs)).toFixed(0)})`.padEnd(46) + `×${cpuRatio.toFixed(2)}  ${median(rs.map((r) => r.reads)).toFixed(2).padStart(9)}  ${median(rs.map((r) => r.writes)).toFixed(2).padStart(10)}`);
     });
   } finally {
     for (const p of proxies) await p.stop();

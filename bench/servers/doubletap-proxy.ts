@@ -2,14 +2,16 @@
 // each case (fraction 0, 10 %, 100 %, delayed copies, pending copies) is the same binary.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { arg, serveStats } from './ipc';
 
 // The compiled code users run (dist/, which `npm run bench` and `npm test` build first), not the
 // TypeScript sources through tsx: tsx wraps every closure in a naming helper, a per-request cost
 // (about 1 % of the proxy's CPU in a profile) that users never pay.
+// `--dist DIR`: another build (e.g. the previous commit's, copied aside) measured beside this one.
+const distDir = process.argv.includes('--dist') ? resolve(arg('dist')) : join(__dirname, '../../dist');
 const dist = <T>(module: string): T => {
-  const file = join(__dirname, '../../dist/src', module + '.js');
+  const file = join(distDir, 'src', module + '.js');
   if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first`);
   return require(file) as T;
 };

@@ -42,7 +42,8 @@ export function batchHandler(c: ConsumeContext) {
     return { id: journal.nextOriginalId(), relay: relay.name, topic, partition, offset: m.offset, messageId };
   };
 
-  const onAcked = (m: Message, topic: string, partition: number, redelivered: boolean, p: EachBatchPayload) => {
+  /** One acknowledged original: its journal line, its copies. The offset bookkeeping is per chunk. */
+  const onAcked = (m: Message, topic: string, partition: number, redelivered: boolean) => {
     const l = line(m, topic, partition);
     // Matched on ack, not on enqueue: a failed send is consumed again and must still match then.
     if (!redelivered && restart?.take(topic, partition, m.offset, l.messageId, m.timestamp)) {
@@ -56,8 +57,6 @@ export function batchHandler(c: ConsumeContext) {
         l.id = journal.nextOriginalId();
       }
     }
-    acked.ack(topic, partition, m.offset);
-    metrics.kafkaMessages.inc({ relay: relay.name, kind: 'original' });
     if (redelivered) {
       // Seen (and acked) before, in this process or (found in the destination's tail at start-up)
       // by the run before a crash: counted apart, and no second round of copies.
@@ -67,9 +66,9 @@ export function batchHandler(c: ConsumeContext) {
     } else {
       c.counts.originals += 1;
       const reason = c.planCopies(m, topic, partition, l.id, l.messageId);
-      journal.write({ kind: 'original', ...l, ...(reason ? { reason } : {}), ...(c.o.dryRun ? { dryRun: true } : {}) });
+      // Undefined fields are left out of the line (as the HTTP path writes them): no spreads per message.
+      journal.write({ kind: 'original', ...l, reason, dryRun: c.o.dryRun || undefined });
     }
-    p.resolveOffset(m.offset);
   };
 
   /** Produces `chunk` in order; returns how many were acked and the first failure. */
@@ -83,7 +82,7 @@ export function batchHandler(c: ConsumeContext) {
           () => {
             if (failed !== undefined) return;
             done += 1;
-            onAcked(m, topic, partition, redelivered, p);
+            onAcked(m, topic, partition, redelivered);
           },
           (err: unknown) => {
             failed ??= err;
@@ -91,6 +90,14 @@ export function batchHandler(c: ConsumeContext) {
         );
       }),
     );
+    // Acks come in enqueue order and stop at the first failure: the acked ones are a prefix of the
+    // chunk, so its last offset stands for all of them (kafkajs parses each offset it is given).
+    if (done > 0) {
+      const last = chunk[done - 1].offset;
+      acked.ack(topic, partition, last);
+      p.resolveOffset(last);
+      metrics.kafkaMessages.inc({ relay: relay.name, kind: 'original' }, done);
+    }
     return { done, failed };
   };
 

@@ -43,7 +43,12 @@ export class SerialSender {
       entry = { topic, kind, message, bytes, resolve, reject };
     });
     this.queue.push(entry);
-    if (!this.busy) void this.pump();
+    if (!this.busy) {
+      // Started after the caller's synchronous pass: a chunk enqueued in one loop rides one request
+      // (started at once, the first message went alone and the rest waited for the next request).
+      this.busy = true;
+      queueMicrotask(() => void this.pump());
+    }
     return {
       acked,
       drop: () => {
