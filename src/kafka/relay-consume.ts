@@ -73,31 +73,19 @@ export function batchHandler(c: ConsumeContext) {
 
   /** Produces `chunk` in order; returns how many were acked and the first failure. */
   const relayChunk = async (chunk: Message[], forwards: KafkaJsMessage[], sizes: number[], topic: string, partition: number, p: EachBatchPayload) => {
-    let failed: unknown;
-    let done = 0;
-    await Promise.all(
-      chunk.map((m, j) => {
-        const redelivered = acked.isRedelivery(topic, partition, m.offset);
-        return c.sender.enqueue(relay.to, forwards[j], 'original', sizes[j]).acked.then(
-          () => {
-            if (failed !== undefined) return;
-            done += 1;
-            onAcked(m, topic, partition, redelivered);
-          },
-          (err: unknown) => {
-            failed ??= err;
-          },
-        );
-      }),
-    );
-    // Acks come in enqueue order and stop at the first failure: the acked ones are a prefix of the
-    // chunk, so its last offset stands for all of them (kafkajs parses each offset it is given).
-    if (done > 0) {
-      const last = chunk[done - 1].offset;
-      acked.ack(topic, partition, last);
-      p.resolveOffset(last);
-      metrics.kafkaMessages.inc({ relay: relay.name, kind: 'original' }, done);
-    }
+    // Before anything of this chunk is acknowledged: a redelivery is an offset acked earlier.
+    const redelivered = chunk.map((m) => acked.isRedelivery(topic, partition, m.offset));
+    // `forwards` and `sizes` cover the whole fetched chunk; only its sendable head goes out.
+    const { done, failed } = await c.sender.enqueueChunk(relay.to, forwards.slice(0, chunk.length), sizes.slice(0, chunk.length));
+    if (done === 0) return { done, failed };
+    // The acknowledged ones are a prefix of the chunk: its last offset stands for all of them
+    // (kafkajs parses each offset it is given). Resolved first: the destination has them, whatever
+    // happens while they are journaled.
+    const last = chunk[done - 1].offset;
+    acked.ack(topic, partition, last);
+    p.resolveOffset(last);
+    metrics.kafkaMessages.inc({ relay: relay.name, kind: 'original' }, done);
+    for (let j = 0; j < done; j++) onAcked(chunk[j], topic, partition, redelivered[j]);
     return { done, failed };
   };
 

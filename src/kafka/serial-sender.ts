@@ -12,8 +12,14 @@ interface Entry {
   kind: EntryKind;
   message: Message;
   bytes: number;
-  resolve: () => void;
-  reject: (err: unknown) => void;
+  /** Called once: without an error when its request was acknowledged. */
+  settle: (err?: unknown) => void;
+}
+
+/** How a chunk of originals went: the first `done` were acknowledged; `failed` stopped the rest. */
+export interface ChunkResult {
+  done: number;
+  failed: unknown;
 }
 
 export interface Queued {
@@ -40,15 +46,9 @@ export class SerialSender {
   enqueue(topic: string, message: Message, kind: EntryKind, bytes = recordBytes(message)): Queued {
     let entry!: Entry;
     const acked = new Promise<void>((resolve, reject) => {
-      entry = { topic, kind, message, bytes, resolve, reject };
+      entry = { topic, kind, message, bytes, settle: (err) => (err === undefined ? resolve() : reject(err)) };
     });
-    this.queue.push(entry);
-    if (!this.busy) {
-      // Started after the caller's synchronous pass: a chunk enqueued in one loop rides one request
-      // (started at once, the first message went alone and the rest waited for the next request).
-      this.busy = true;
-      queueMicrotask(() => void this.pump());
-    }
+    this.push(entry);
     return {
       acked,
       drop: () => {
@@ -58,6 +58,39 @@ export class SerialSender {
         return true;
       },
     };
+  }
+
+  /**
+   * A chunk of originals, in order, settled together: one promise and one counter for the chunk, not
+   * a promise and callbacks per message. Acks come in queue order and stop at the first failure, so
+   * the acknowledged ones are always a prefix of the chunk.
+   */
+  enqueueChunk(topic: string, messages: readonly Message[], bytes: readonly number[]): Promise<ChunkResult> {
+    if (messages.length === 0) return Promise.resolve({ done: 0, failed: undefined });
+    return new Promise((resolve) => {
+      const result: ChunkResult = { done: 0, failed: undefined };
+      let left = messages.length;
+      const settle = (err?: unknown): void => {
+        if (err !== undefined) result.failed ??= err;
+        else if (result.failed === undefined) result.done += 1;
+        if (--left === 0) resolve(result);
+      };
+      for (let i = 0; i < messages.length; i++) this.queue.push({ topic, kind: 'original', message: messages[i], bytes: bytes[i], settle });
+      this.start();
+    });
+  }
+
+  private push(entry: Entry): void {
+    this.queue.push(entry);
+    this.start();
+  }
+
+  private start(): void {
+    if (this.busy) return;
+    // After the caller's synchronous pass: what it enqueued in one go rides one request (started at
+    // once, the first message went alone and the rest waited for the next request).
+    this.busy = true;
+    queueMicrotask(() => void this.pump());
   }
 
   /** Messages waiting for or riding in a request. */
@@ -90,16 +123,16 @@ export class SerialSender {
         const byTopic = new Map<string, Message[]>();
         for (const e of batch) byTopic.get(e.topic)?.push(e.message) ?? byTopic.set(e.topic, [e.message]);
         await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
-        for (const e of batch) e.resolve();
+        for (const e of batch) e.settle();
       } catch (err) {
-        for (const e of batch) e.reject(err);
+        for (const e of batch) e.settle(err);
         // WHY: the relay resolves source offsets in order, so an original acked after a failed one
         // could never be committed and would be relayed again uncounted. Originals behind the failure
         // are not sent; the relay enqueues them again. Copies stand alone and still go out.
         if (batch.some((e) => e.kind !== 'copy')) {
           const held = this.queue.filter((e) => e.kind !== 'copy');
           this.queue = this.queue.filter((e) => e.kind === 'copy');
-          for (const e of held) e.reject(new NotSentError(err));
+          for (const e of held) e.settle(new NotSentError(err));
         }
       }
     }

@@ -100,7 +100,7 @@ describe('kafka relay hardening (real broker)', function () {
     await producer.connect();
     const sender = new SerialSender(producer, 30_000);
     const first = sender.enqueue(dest, { value: 'warm-up' }, 'original');
-    // All enqueued while `first` is in flight: the big one (over the 30 kB request cap) rides the next request alone.
+    // Enqueued in one go: the 30 kB request cap sends the warm-up alone, then the big one alone.
     const big = sender.enqueue(dest, { value: 'x'.repeat(50_000) }, 'original');
     const behind = [1, 2, 3].map((i) => sender.enqueue(dest, { value: `behind-${i}` }, 'original'));
     const copy = sender.enqueue(dest, { value: 'a copy' }, 'copy');
