@@ -1,5 +1,5 @@
 // Relay throughput and latency against a plain kafkajs consume→produce loop, same broker, same run.
-//   npx tsx bench/relay.ts [--smoke] [--rounds N]   (KAFKA_BROKERS=HOST:PORT to use a running broker)
+//   npx tsx bench/relay.ts [--smoke] [--rounds N] [--messages N]   (KAFKA_BROKERS=HOST:PORT to use a running broker)
 // Rounds are interleaved (plain, 0 %, 10 %, plain, …) so a burst of noise on the machine hits every
 // variant once; latency is measured in the first round only.
 // Throughput: N pre-produced 1 KiB messages drained source → destination, in messages/s from the first
@@ -20,7 +20,9 @@ import { ensureBroker, stopBrokerIfStarted, uniqueTopic } from '../test/helpers/
 import { client, createTopics, produceAll } from '../test/integration/kafka/kafka-util';
 
 const smoke = process.argv.includes('--smoke');
-const N = smoke ? 1000 : 20_000;
+const messagesArg = process.argv.indexOf('--messages');
+// 60,000 drain in about 3 s: with 20,000 (about 1 s) one scheduler hiccup moved a round by 20 %.
+const N = messagesArg > 0 ? Number(process.argv[messagesArg + 1]) : smoke ? 1000 : 60_000;
 const LAT_N = smoke ? 200 : 2000;
 const LAT_RATE = 500;
 const roundsArg = process.argv.indexOf('--rounds');
