@@ -114,6 +114,30 @@ describe('kafka relay hardening (real broker)', function () {
     expect(out.map((m) => m.value)).to.deep.equal(['warm-up', 'a copy']);
   });
 
+  it('a chunk of originals settles as one: the acknowledged prefix, then the first failure; nothing behind it is sent', async () => {
+    const dest = uniqueTopic('chunk-dst');
+    const admin = client(brokers).admin();
+    await admin.connect();
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: dest, numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: '20000' }] }] });
+    await admin.disconnect();
+    const section = parseScenario({ version: 1, name: 't', kafka: { brokers, relays: [] } }).kafka!;
+    const producer = createKafka(section, silentLogger()).producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    const sender = new SerialSender(producer, 30_000);
+    // The 30 kB request cap: a and b ride the first request, the big one (refused) the second alone.
+    const chunk = ['a', 'b', 'x'.repeat(50_000), 'c', 'd'].map((value) => ({ value }));
+    const result = sender.enqueueChunk(dest, chunk, chunk.map((m) => m.value.length + 100));
+    const copy = sender.enqueue(dest, { value: 'a copy' }, 'copy');
+    const { done, failed } = await result;
+    expect(done).to.equal(2);
+    expect(failed).to.be.instanceOf(Error).and.not.instanceOf(NotSentError);
+    await copy.acked;
+    expect(await sender.enqueueChunk(dest, [], [])).to.deep.equal({ done: 0, failed: undefined });
+    await producer.disconnect();
+    const out = await readTopic(brokers, dest, { idleMs: 2000 });
+    expect(out.map((m) => m.value)).to.deep.equal(['a', 'b', 'a copy']);
+  });
+
   it('the restart tail read runs in the background: restartCheck returns before it ends', async () => {
     const [source, dest] = [uniqueTopic('tail-src'), uniqueTopic('tail-dst')];
     await createTopics(brokers, [source, dest], 1);
