@@ -75,8 +75,7 @@ export function batchHandler(c: ConsumeContext) {
   const relayChunk = async (chunk: Message[], forwards: KafkaJsMessage[], sizes: number[], topic: string, partition: number, p: EachBatchPayload) => {
     // Before anything of this chunk is acknowledged: a redelivery is an offset acked earlier.
     const redelivered = chunk.map((m) => acked.isRedelivery(topic, partition, m.offset));
-    // `forwards` and `sizes` cover the whole fetched chunk; only its sendable head goes out.
-    const { done, failed } = await c.sender.enqueueChunk(relay.to, forwards.slice(0, chunk.length), sizes.slice(0, chunk.length));
+    const { done, failed } = await c.sender.enqueueChunk(relay.to, forwards, sizes);
     if (done === 0) return { done, failed };
     // The acknowledged ones are a prefix of the chunk: its last offset stands for all of them
     // (kafkajs parses each offset it is given). Resolved first: the destination has them, whatever
@@ -129,7 +128,7 @@ export function batchHandler(c: ConsumeContext) {
       const reasons = forwards.map((f, j) => rejectionOf(f, c.limits, now, sizes[j]));
       const refused = reasons.findIndex((r) => r !== undefined);
       const sendable = refused >= 0 ? refused : chunk.length;
-      const { done, failed } = await relayChunk(chunk.slice(0, sendable), forwards, sizes, topic, partition, p);
+      const { done, failed } = await relayChunk(chunk.slice(0, sendable), forwards.slice(0, sendable), sizes.slice(0, sendable), topic, partition, p);
       i += done;
       if (failed !== undefined) {
         const m = messages[i];

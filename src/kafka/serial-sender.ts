@@ -48,7 +48,8 @@ export class SerialSender {
     const acked = new Promise<void>((resolve, reject) => {
       entry = { topic, kind, message, bytes, settle: (err) => (err === undefined ? resolve() : reject(err)) };
     });
-    this.push(entry);
+    this.queue.push(entry);
+    this.start();
     return {
       acked,
       drop: () => {
@@ -78,11 +79,6 @@ export class SerialSender {
       for (let i = 0; i < messages.length; i++) this.queue.push({ topic, kind: 'original', message: messages[i], bytes: bytes[i], settle });
       this.start();
     });
-  }
-
-  private push(entry: Entry): void {
-    this.queue.push(entry);
-    this.start();
   }
 
   private start(): void {

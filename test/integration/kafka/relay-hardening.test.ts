@@ -22,6 +22,19 @@ describe('kafka relay hardening (real broker)', function () {
     brokers = (await ensureBroker()).brokers;
   });
 
+  /** A destination that refuses records over 20 kB, and a serial sender on it with a 30 kB request cap. */
+  async function refusingSender(prefix: string) {
+    const dest = uniqueTopic(prefix);
+    const admin = client(brokers).admin();
+    await admin.connect();
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: dest, numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: '20000' }] }] });
+    await admin.disconnect();
+    const section = parseScenario({ version: 1, name: 't', kafka: { brokers, relays: [] } }).kafka!;
+    const producer = createKafka(section, silentLogger()).producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    return { dest, producer, sender: new SerialSender(producer, 30_000) };
+  }
+
   it('two relays without --group get groups of their own: each relays all of its source', async () => {
     const [a, b, c, d] = ['grp-a', 'grp-b', 'grp-c', 'grp-d'].map(uniqueTopic);
     await createTopics(brokers, [a, b, c, d], 2);
@@ -90,15 +103,7 @@ describe('kafka relay hardening (real broker)', function () {
   });
 
   it('after a produce the destination refuses, no original queued behind it is sent; copies still go', async () => {
-    const dest = uniqueTopic('sender-dst');
-    const admin = client(brokers).admin();
-    await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: dest, numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: '20000' }] }] });
-    await admin.disconnect();
-    const section = parseScenario({ version: 1, name: 't', kafka: { brokers, relays: [] } }).kafka!;
-    const producer = createKafka(section, silentLogger()).producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
-    await producer.connect();
-    const sender = new SerialSender(producer, 30_000);
+    const { dest, producer, sender } = await refusingSender('sender-dst');
     const first = sender.enqueue(dest, { value: 'warm-up' }, 'original');
     // Enqueued in one go: the 30 kB request cap sends the warm-up alone, then the big one alone.
     const big = sender.enqueue(dest, { value: 'x'.repeat(50_000) }, 'original');
@@ -115,15 +120,7 @@ describe('kafka relay hardening (real broker)', function () {
   });
 
   it('a chunk of originals settles as one: the acknowledged prefix, then the first failure; nothing behind it is sent', async () => {
-    const dest = uniqueTopic('chunk-dst');
-    const admin = client(brokers).admin();
-    await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: dest, numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: '20000' }] }] });
-    await admin.disconnect();
-    const section = parseScenario({ version: 1, name: 't', kafka: { brokers, relays: [] } }).kafka!;
-    const producer = createKafka(section, silentLogger()).producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
-    await producer.connect();
-    const sender = new SerialSender(producer, 30_000);
+    const { dest, producer, sender } = await refusingSender('chunk-dst');
     // The 30 kB request cap: a and b ride the first request, the big one (refused) the second alone.
     const chunk = ['a', 'b', 'x'.repeat(50_000), 'c', 'd'].map((value) => ({ value }));
     const result = sender.enqueueChunk(dest, chunk, chunk.map((m) => m.value.length + 100));
