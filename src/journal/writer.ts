@@ -48,7 +48,7 @@ export class Journal {
       this.stream = createWriteStream('', { fd, flags: 'a' });
       // Without a listener a write error is an uncaught 'error' event: it would kill the proxy and
       // every client request going through it.
-      this.stream.on('error', (err) => this.fail(err));
+      this.stream.on('error', (err) => this.streamFailed(err));
     }
   }
 
@@ -91,17 +91,29 @@ export class Journal {
     const text = this.batch;
     this.batch = '';
     if (text === '' || !this.stream) return;
-    if (this.failed !== undefined || this.stream.destroyed) return this.loseLines(text);
-    // A failed write loses every line of its batch: count them, not only the ones after it.
-    this.stream.write(text, (err) => {
-      if (!err) return;
-      this.fail(err);
-      this.loseLines(text);
-    });
+    if (this.failed !== undefined || this.stream.destroyed) return this.loseLines(lineCount(text));
+    // Remembered until the file has its bytes: a failed write loses its batch too, not only the
+    // lines after it. (No per-write callback: one changed the run's timing in the e2e tests.)
+    const written = this.stream.bytesWritten;
+    while (this.unwritten.length > 0 && this.unwritten[0].end <= written) this.unwritten.shift();
+    this.handedBytes += Buffer.byteLength(text);
+    this.unwritten.push({ end: this.handedBytes, lines: lineCount(text) });
+    this.stream.write(text);
   };
 
-  private loseLines(batch: string): void {
-    for (let i = batch.split('\n').length - 1; i > 0; i--) this.loseLine();
+  /** Batches handed to the stream whose bytes the file may not have yet, oldest first. */
+  private unwritten: Array<{ end: number; lines: number }> = [];
+  private handedBytes = 0;
+
+  private streamFailed(err: Error): void {
+    this.fail(err);
+    const written = this.stream?.bytesWritten ?? 0;
+    for (const b of this.unwritten) if (b.end > written) this.loseLines(b.lines);
+    this.unwritten = [];
+  }
+
+  private loseLines(n: number): void {
+    for (let i = 0; i < n; i++) this.loseLine();
   }
 
   private append(text: string): void {
@@ -150,4 +162,8 @@ export class Journal {
       else resolve();
     });
   }
+}
+
+function lineCount(batch: string): number {
+  return batch.split('\n').length - 1;
 }
