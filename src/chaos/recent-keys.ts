@@ -15,7 +15,7 @@ const MAX_LOAD = 0.8;
 const MIN_SLOTS = 1024;
 
 /** cyrb53 (public domain): a fast, well-mixed 53-bit hash of a string; never 0 (0 marks an empty slot). */
-function fingerprint(key: string): number {
+export function fingerprint(key: string): number {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < key.length; i++) {

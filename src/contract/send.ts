@@ -1,7 +1,7 @@
 // Sends one planned request with (or without) the key and reduces the answer to what the checks compare:
 // status, the replay header, the resource identity and canonical JSON. Bodies are never logged.
 import { messageOf } from '../errors';
-import { canonicalJson, responseIdentity } from '../http/response-identity';
+import { canonicalJson, RequestEchoes, responseIdentity } from '../http/response-identity';
 import type { Answer, PlannedRequest } from './types';
 
 export interface SendOptions {
@@ -15,11 +15,12 @@ export interface SendOptions {
 export async function send(req: PlannedRequest, key: string | undefined, o: SendOptions): Promise<Answer> {
   const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
   if (key !== undefined) headers[o.keyHeader] = key;
+  const sent = req.body === undefined ? undefined : JSON.stringify(req.body);
   try {
     const res = await fetch(req.url, {
       method: o.method,
       headers,
-      body: req.body === undefined ? undefined : JSON.stringify(req.body),
+      body: sent,
       signal: AbortSignal.timeout(o.timeoutMs),
     });
     const text = await res.text();
@@ -32,7 +33,7 @@ export async function send(req: PlannedRequest, key: string | undefined, o: Send
     return {
       status: res.status,
       replayedHeader: res.headers.get('idempotent-replayed')?.toLowerCase() === 'true',
-      identity: identityLabel(body, o.identityPointer),
+      identity: identityLabel(body, o.identityPointer, () => RequestEchoes.of(sent === undefined ? undefined : Buffer.from(sent), key)),
       canonical: canonicalJson(body),
     };
   } catch (err) {
@@ -47,11 +48,12 @@ export function fetchFailure(err: unknown): string {
 }
 
 /** The shared identity (src/http/response-identity) as a short label for evidence: `id=5`, `data.order_id=7`. */
-export function identityLabel(body: unknown, pointer?: string): string | undefined {
-  const id = responseIdentity(body, pointer);
-  if (!id) return undefined;
+export function identityLabel(body: unknown, pointer?: string, echoes?: () => RequestEchoes): string | undefined {
+  const id = responseIdentity(body, pointer, echoes);
+  if (id?.value === undefined) return undefined;
   if (pointer !== undefined) return `${pointer}=${id.value}`;
   const envelope = /^\/([^/,]+)\//.exec(id.source)?.[1];
   const fields = JSON.parse(id.value) as Record<string, unknown>;
-  return Object.entries(fields).map(([k, v]) => `${envelope ? `${envelope}.` : ''}${k}=${canonicalJson(v)}`).join(',');
+  // Scalars are compared as strings (an id 5 and "5" are one resource): shown bare.
+  return Object.entries(fields).map(([k, v]) => `${envelope ? `${envelope}.` : ''}${k}=${typeof v === 'string' ? v : canonicalJson(v)}`).join(',');
 }

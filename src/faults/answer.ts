@@ -10,6 +10,8 @@ export interface Answer {
   identity?: string;
   /** Where the identity was read (`/id`, `/order_id`). */
   identitySource?: string;
+  /** The answer's only id fields repeat the request (a client-chosen id, the key): no identity. */
+  identityEcho?: boolean;
   /** Timeout, connection error, reset. */
   error?: string;
 }

@@ -10,13 +10,13 @@ import { TimerWheel } from '../chaos/timer-wheel';
 import { isNoCopy } from '../faults';
 import { isSuccess } from '../faults/answer';
 import type { Journal } from '../journal/writer';
-import type { Judgement } from '../faults';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import { messageOf } from '../errors';
-import { classify, type AttemptResult } from './classify';
+import type { AttemptResult } from './classify';
 import { sendCopy, type CopyResult } from './copy-sender';
 import type { Exchange } from './exchange';
+import { CopyJudge, type CopyJudgement } from './judge-copy';
 import { PlannedCopy, type Sent } from './planned-copy';
 import type { Upstream } from './upstream';
 
@@ -53,6 +53,7 @@ export class CopyScheduler {
   private readonly wheel: TimerWheel<PlannedCopy>;
   /** The labelled child once: prom-client hashes a label object on every call. */
   private readonly copyDuration;
+  private readonly judge = new CopyJudge();
 
   constructor(private readonly d: SchedulerDeps) {
     this.copyDuration = d.metrics.upstreamDuration.labels({ kind: 'copy' });
@@ -135,7 +136,7 @@ export class CopyScheduler {
     copy.sent = sent;
     copy.state = 'sending';
     this.d.metrics.copyDelay.observe(copy.delayMs / 1000);
-    const spec = { method: ex.method, url: ex.url, headers: shape.headers, body: shape.body, identityPointer: ex.rule.rule.responseId };
+    const spec = { method: ex.method, url: ex.url, headers: shape.headers, body: shape.body, identityPointer: ex.rule.rule.responseId, key: sent.key };
     sent.attempt = sendCopy(this.d.upstream, spec, this.d.copyTimeoutMs, (result) => this.answered(copy, result));
   }
 
@@ -161,10 +162,11 @@ export class CopyScheduler {
     // group's later copies are compared with. Never relabelled: a second execution stays re-executed.
     if (!isOk(original) && isOk(result) && ex.standIn === undefined) {
       ex.standIn = result;
+      this.judge.noteExecution(copy, result);
       const outcome = original?.status === 409 ? 'conflict' : 'unverified';
       return this.record(copy, { outcome, ...(outcome === 'conflict' ? { verifiedBy: 'status' as const } : {}) }, result, true);
     }
-    this.record(copy, classify(ex.picked!.driver, result, ex.standIn ?? original), result);
+    this.record(copy, this.judge.judge(copy, ex.picked!.driver, result, ex.standIn ?? original), result);
   }
 
   /** Halted before it was on the wire: never sent, journaled as cancelled. */
@@ -178,8 +180,8 @@ export class CopyScheduler {
     this.record(copy, { outcome: 'cancelled' }, undefined);
   }
 
-  private record(copy: PlannedCopy, judged: Judgement, result: CopyResult | undefined, firstExecution = false): void {
-    const { outcome, verifiedBy } = judged;
+  private record(copy: PlannedCopy, judged: CopyJudgement, result: CopyResult | undefined, firstExecution = false): void {
+    const { outcome, verifiedBy, identityIgnored } = judged;
     copy.state = 'done';
     if (copy.sent !== undefined) this.d.budget.release(); // its in-flight slot (budget.inFlight)
     this.remove(copy);
@@ -189,7 +191,7 @@ export class CopyScheduler {
     this.d.journal.write({
       kind: 'copy', id: copy.id, of: ex.id, rule: ex.rule.name, fault: kind, method: ex.method, path: ex.path,
       key: outcome === 'cancelled' ? ex.key : copy.sent?.key, bodySha256: copy.sent?.bodySha256, delayMs: copy.delayMs,
-      status: result?.status, outcome, verifiedBy, firstExecution: firstExecution || undefined,
+      status: result?.status, outcome, verifiedBy, identityIgnored, firstExecution: firstExecution || undefined,
       durationMs: result ? Math.round(result.durationMs * 1000) / 1000 : undefined, error: result?.error,
     });
   }

@@ -16,6 +16,8 @@ export interface CopySpec {
   body: Buffer;
   /** JSON pointer to the resource identity in a success answer (undefined: automatic). */
   identityPointer?: string;
+  /** The copy's identity header value: an answer id that only repeats it (or the body) is no identity. */
+  key?: string;
 }
 
 export type CopyResult = AttemptResult & { durationMs: number };
@@ -43,6 +45,8 @@ export class CopyAttempt implements Dispatcher.DispatchHandler {
 
   constructor(
     private readonly identityPointer: string | undefined,
+    /** What was sent, for the echo check when the answer is read. */
+    private readonly request: { body: Buffer; key?: string },
     private readonly timeoutMs: number,
     private readonly done: (result: CopyResult) => void,
   ) {
@@ -103,7 +107,7 @@ export class CopyAttempt implements Dispatcher.DispatchHandler {
   }
 
   onComplete(): void {
-    this.finish(this.reader ? this.reader.finish(this.status, this.replayed) : { status: this.status });
+    this.finish(this.reader ? this.reader.finish(this.status, this.replayed, this.request) : { status: this.status });
   }
 
   onError(err: Error & { code?: string }): void {
@@ -137,7 +141,7 @@ export function sendCopy(upstream: Upstream, spec: CopySpec, timeoutMs: number, 
   // (undici skips undefined values; a delete would turn the object into a slow dictionary).
   for (const name of REFRAMED) if (headers[name] !== undefined) headers[name] = undefined;
   headers['content-length'] = String(spec.body.length);
-  const attempt = new CopyAttempt(spec.identityPointer, timeoutMs, done);
+  const attempt = new CopyAttempt(spec.identityPointer, { body: spec.body, key: spec.key }, timeoutMs, done);
   // dispatch() reports every failure (invalid header included) through onError, never by throwing.
   upstream.copies.dispatch({ method: spec.method, path: upstream.basePath + spec.url, headers, body: spec.body }, attempt);
   return attempt;

@@ -42,6 +42,9 @@ export class Exchange implements PendingHold {
   /** The answer copies are compared with when the original did not succeed: the first copy that did
    * the operation's one execution (a burst copy that overtook the original). */
   standIn: AttemptResult | undefined;
+  /** Resources named by this original's copies judged re-executed: a later identical copy naming one of
+   * them replays that sibling's execution (one extra write, counted once). Allocated on the first. */
+  executedIdentities: Set<string> | undefined;
   /** Body bytes reserved for pending copies, and how many of them are not done (chaos/pending-bytes.ts). */
   heldBytes = 0;
   heldCopies = 0;
@@ -152,7 +155,7 @@ export class Exchange implements PendingHold {
       ended = true;
       // The original itself can be the replay, when a burst copy overtook it and did the work.
       // Kept for as long as copies wait: only what judging a copy reads (no hash, no identity source).
-      const a = reader.finish(res.statusCode, res.headers['idempotent-replayed']);
+      const a = reader.finish(res.statusCode, res.headers['idempotent-replayed'], { body: this.body, key: this.key });
       this.respond({ status: a.status, replayedHeader: a.replayedHeader, identity: a.identity });
     });
     res.on('close', () => {

@@ -48,11 +48,53 @@ function usable(v: unknown): boolean {
   return (typeof v === 'string' && v !== '') || (typeof v === 'number' && Number.isFinite(v));
 }
 
-/** The identity fields of one object level: `id` alone if present, else every `*_id`/`…Id` field. */
-function idFieldsOf(obj: Record<string, unknown>): Record<string, unknown> | undefined {
-  if (usable(obj.id)) return { id: obj.id };
+/**
+ * What the request itself said: an answer field holding one of these names nothing the service made.
+ * A client-chosen id (`{"id":"ord-1"}` in the request), a product or account the request names, or the
+ * Idempotency-Key comes back the same from a service that runs every duplicate. Strings match any
+ * string in the request; numbers match only under the same field name (an order id 250 and an amount
+ * of 250 meet by chance).
+ */
+export class RequestEchoes {
+  private readonly values = new Set<string>();
+
+  /** `body`: the request body (JSON or not); `key`: the identity header's value. */
+  static of(body: Buffer | undefined, key: string | undefined): RequestEchoes {
+    const e = new RequestEchoes();
+    if (key) e.values.add(`s:${key}`);
+    const doc = parsed(body);
+    if (doc !== undefined) e.collect(doc, '');
+    return e;
+  }
+
+  has(field: string, v: unknown): boolean {
+    return typeof v === 'string' ? this.values.has(`s:${v}`) : this.values.has(`n:${field}=${String(v)}`);
+  }
+
+  private collect(v: unknown, field: string): void {
+    if (typeof v === 'string' && v !== '') this.values.add(`s:${v}`);
+    else if (typeof v === 'number' && Number.isFinite(v)) this.values.add(`n:${field}=${v}`);
+    else if (Array.isArray(v)) for (const item of v) this.collect(item, field);
+    else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) this.collect(x, k);
+  }
+}
+
+/** Echoed ids are never identities: lazily built, since most answers are judged without reading them. */
+type Echoes = () => RequestEchoes;
+
+/**
+ * The identity fields of one object level: `id` alone if present, else every `*_id`/`…Id` field; a field
+ * that echoes the request is skipped (`seen.echoed` notes that one was).
+ */
+function idFieldsOf(obj: Record<string, unknown>, echoes: Echoes | undefined, seen: { echoed: boolean }): Record<string, unknown> | undefined {
+  const own = (k: string, v: unknown): boolean => {
+    if (!usable(v)) return false;
+    if (echoes?.().has(k, v)) return !(seen.echoed = true);
+    return true;
+  };
+  if (own('id', obj.id)) return { id: obj.id };
   const found: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) if (ID_FIELD.test(k) && !NOT_IDENTITY.test(k) && usable(v)) found[k] = v;
+  for (const [k, v] of Object.entries(obj)) if (k !== 'id' && ID_FIELD.test(k) && !NOT_IDENTITY.test(k) && own(k, v)) found[k] = v;
   return Object.keys(found).length > 0 ? found : undefined;
 }
 
@@ -60,10 +102,12 @@ function idFieldsOf(obj: Record<string, unknown>): Record<string, unknown> | und
 const ENVELOPES = ['data', 'result', 'resource', 'item'];
 
 export interface ResponseIdentity {
-  /** Canonical JSON of the identity value(s); compare with ===. */
-  value: string;
+  /** Canonical JSON of the identity value(s); compare with ===. Absent when every id field echoed the request. */
+  value?: string;
   /** Where it was read: the configured pointer, or the automatic fields (`/id`, `/data/order_id`). */
   source: string;
+  /** Every id field found repeats the request: the answer names nothing the service made. */
+  echoed?: boolean;
 }
 
 /**
@@ -71,22 +115,39 @@ export interface ResponseIdentity {
  * `*_id` fields (together), at the top level or inside a `data`/`result` envelope. `body` is the parsed
  * JSON or raw bytes/text; undefined when the body is empty, not JSON, or names no resource.
  */
-export function responseIdentity(body: unknown, pointer?: string): ResponseIdentity | undefined {
+export function responseIdentity(body: unknown, pointer?: string, echoesOf?: Echoes): ResponseIdentity | undefined {
   const doc = parsed(body);
   if (doc === undefined) return undefined;
+  let built: RequestEchoes | undefined;
+  const echoes = echoesOf && (() => (built ??= echoesOf()));
   if (pointer !== undefined) {
     const v = valueAtPointer(doc, pointer);
-    return v === undefined || v === null || v === '' ? undefined : { value: canonicalJson(v), source: pointer };
+    if (v === undefined || v === null || v === '') return undefined;
+    const field = pointer.slice(pointer.lastIndexOf('/') + 1);
+    if ((typeof v === 'string' || typeof v === 'number') && echoes?.().has(field, v)) return { source: pointer, echoed: true };
+    return { value: canonicalJson(sameScalars(v)), source: pointer };
   }
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return undefined;
   const top = doc as Record<string, unknown>;
   const candidates: Array<[string, unknown]> = [['', top], ...ENVELOPES.map((e): [string, unknown] => [`/${e}`, top[e]])];
+  const seen = { echoed: false };
   for (const [prefix, level] of candidates) {
     if (level === null || typeof level !== 'object' || Array.isArray(level)) continue;
-    const fields = idFieldsOf(level as Record<string, unknown>);
-    if (fields) return { value: canonicalJson(fields), source: Object.keys(fields).map((k) => `${prefix}/${k}`).join(',') };
+    const fields = idFieldsOf(level as Record<string, unknown>, echoes, seen);
+    if (fields) return { value: canonicalJson(sameScalars(fields)), source: Object.keys(fields).map((k) => `${prefix}/${k}`).join(',') };
   }
-  return undefined;
+  return seen.echoed ? { source: 'echo', echoed: true } : undefined;
+}
+
+/**
+ * An id 5 and an id "5" name the same resource: a service that answers the first time from its DTO and
+ * replays from a stored row (node-pg returns bigint as a string) is not running the write again.
+ */
+function sameScalars(v: unknown): unknown {
+  if (typeof v === 'number') return String(v);
+  if (Array.isArray(v)) return v.map(sameScalars);
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, sameScalars(x)]));
+  return v;
 }
 
 const MISSING = Symbol('not json');

@@ -20,6 +20,8 @@ export interface RuleCounts {
   retries: number;
   /** Verdict-bearing copies by how they were established. */
   verifiedBy: { header: number; identity: number; status: number };
+  /** Copies judged without the answers' resource identity, by why (journal `identityIgnored`). */
+  identityIgnored: { echo: number; repeats: number };
 }
 
 /**
@@ -35,7 +37,7 @@ function emptyOutcomes(): Record<Outcome, number> {
 }
 
 function emptyCounts(): RuleCounts {
-  return { originals: 0, ops: 0, picked: 0, copies: 0, retries: 0, outcomes: emptyOutcomes(), statuses: {}, dropped: {}, verifiedBy: { header: 0, identity: 0, status: 0 } };
+  return { originals: 0, ops: 0, picked: 0, copies: 0, retries: 0, outcomes: emptyOutcomes(), statuses: {}, dropped: {}, verifiedBy: { header: 0, identity: 0, status: 0 }, identityIgnored: { echo: 0, repeats: 0 } };
 }
 
 function statusLabel(e: JournalEntry): string {
@@ -114,6 +116,7 @@ export class Tally {
     c.copies += 1;
     if (e.outcome) c.outcomes[e.outcome] += 1;
     if (e.verifiedBy) c.verifiedBy[e.verifiedBy] += 1;
+    if (e.identityIgnored) c.identityIgnored[e.identityIgnored] += 1;
     // A copy that overtook its original (which did not succeed) did the operation's one execution.
     if (e.firstExecution) this.succeed(name, c, e.key ?? e.of ?? e.id, true);
   }
@@ -124,7 +127,7 @@ export class Tally {
 
   get(rule: string): RuleCounts {
     const { succeeded: _s, pickedKeys: _p, ...c } = this.counts(rule);
-    return { ...c, outcomes: { ...c.outcomes }, statuses: { ...c.statuses }, dropped: { ...c.dropped }, verifiedBy: { ...c.verifiedBy } };
+    return { ...c, outcomes: { ...c.outcomes }, statuses: { ...c.statuses }, dropped: { ...c.dropped }, verifiedBy: { ...c.verifiedBy }, identityIgnored: { ...c.identityIgnored } };
   }
 
   totals(): RuleCounts {
@@ -140,6 +143,7 @@ export class Tally {
       sumInto(total.statuses, c.statuses);
       sumInto(total.dropped, c.dropped);
       sumInto(total.verifiedBy, c.verifiedBy);
+      sumInto(total.identityIgnored, c.identityIgnored);
     }
     return total;
   }

@@ -31,6 +31,9 @@ export interface JournalEntry {
   outcome?: Outcome;
   /** How a verdict-bearing outcome was established: the replay header, the resource identity, the status. */
   verifiedBy?: 'header' | 'identity' | 'status';
+  /** Why a copy was judged without the answers' resource identity: it only repeated the request
+   * (`echo`), or the rule's answers named one identity for two operations (`repeats`): no resource id. */
+  identityIgnored?: 'echo' | 'repeats';
   /** A copy that did the operation's one execution because its original did not succeed (burst won the race). */
   firstExecution?: boolean;
   durationMs?: number;

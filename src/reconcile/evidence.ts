@@ -100,10 +100,19 @@ export function ruleEvidence(name: string, e: EvidenceInput): RuleEvidence {
     // Sufficient: the books cover the relay, and the duplicates are the group's re-reads, not copies.
   } else if (judged < e.minCopies) ev.reason = shortReason(label, c, judged, e.minCopies, booksCover);
   else if (e.kind === 'http' && !booksCover && unverified > 0) {
-    ev.reason = `${label}: ${plural(c.copies, 'copy', 'copies')}, ${unverified} \`unverified\` (answers that name no resource: empty, constant, no id), and no probe reads the books: add a side-effect probe with an invariant over ops(${name}), or set http.rules[].responseId to the resource id in the answer`;
+    ev.reason = `${label}: ${plural(c.copies, 'copy', 'copies')}, ${unverified} \`unverified\` (${unverifiedWhy(c)}), and no probe reads the books: add a side-effect probe with an invariant over ops(${name}), or set http.rules[].responseId to the resource id in the answer`;
   }
   ev.sufficient = ev.reason === undefined;
   return ev;
+}
+
+/** Why copies could not be judged from their answers, most specific first. */
+function unverifiedWhy(c: RuleCounts): string {
+  const { repeats, echo } = c.identityIgnored;
+  const parts: string[] = [];
+  if (repeats > 0) parts.push(`${repeats} judged without the answers' id, which named one value for different operations: no resource identity`);
+  if (echo > 0) parts.push(`${echo} whose only ids repeat what the request sent`);
+  return parts.length > 0 ? parts.join('; ') : 'answers that name no resource: empty, constant, no id';
 }
 
 function shortReason(label: string, c: RuleCounts, judged: number, min: number, booksCover: boolean): string {
@@ -113,8 +122,10 @@ function shortReason(label: string, c: RuleCounts, judged: number, min: number, 
   if (only.length === 1 && only[0] === 'error') {
     return `${label}: ${plural(c.copies, 'copy', 'copies')}, all \`error\` (5xx, timeout or connection error): the service fails duplicates instead of answering them, so nothing shows whether it deduplicates`;
   }
-  if (only.length === 1 && only[0] === 'unverified' && !booksCover) {
-    return `${label}: ${plural(c.copies, 'copy', 'copies')}, all \`unverified\`, and no probe reads the books: add a side-effect probe with an invariant over ops(…), or set the rule's responseId`;
+  // Too few judged because the answers cannot judge them: more traffic would not help, the books would.
+  if (o.unverified > 0 && !booksCover) {
+    const which = only.length === 1 ? 'all' : `${o.unverified} of them`;
+    return `${label}: ${plural(c.copies, 'copy', 'copies')}, ${which} \`unverified\` (${unverifiedWhy(c)}), and no probe reads the books: add a side-effect probe with an invariant over ops(…), or set the rule's responseId`;
   }
   const seen = only.map((k) => `${o[k]} ${k}`).join(', ');
   return `${label}: only ${judged} of ${plural(c.copies, 'copy', 'copies')} have a verdict-bearing outcome (${seen}); at least ${min} are needed (evidence.minCopies): run longer or raise the fraction`;

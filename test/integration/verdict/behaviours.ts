@@ -49,11 +49,49 @@ async function once(c: Ctx): Promise<{ body: Record<string, unknown>; replayed: 
   }
 }
 
+async function lastWriteWins(c: Ctx): Promise<Reply> {
+  const client = await c.pool.connect();
+  try {
+    await client.query('begin');
+    await client.query('select pg_advisory_xact_lock(hashtext($1))', [`${c.tag}:${c.key}`]);
+    const runs = await client.query<{ n: string }>('select count(*) as n from orders where tag = $1 and key = $2', [c.tag, c.key]);
+    if (Number(runs.rows[0].n) >= 2) {
+      const stored = await client.query<{ response: unknown }>('select response from idem where tag = $1 and key = $2', [c.tag, c.key]);
+      await client.query('commit');
+      return { status: 201, body: stored.rows[0].response, headers: { 'idempotent-replayed': 'true' } };
+    }
+    const r = await client.query<{ id: string }>('insert into orders (tag, key, sku) values ($1, $2, $3) returning id', [c.tag, c.key, c.sku]);
+    const body = { id: Number(r.rows[0].id), sku: c.sku };
+    await client.query(
+      'insert into idem (tag, key, response) values ($1, $2, $3::jsonb) on conflict (tag, key) do update set response = excluded.response',
+      [c.tag, c.key, JSON.stringify(body)],
+    );
+    await client.query('commit');
+    return { status: 201, body };
+  } catch (err) {
+    await client.query('rollback').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
 export const BEHAVIOURS: Record<string, (c: Ctx) => Promise<Reply>> = {
   /** Runs every duplicate, answers 204: identical answers, double writes. */
   'executes-204': async (c) => (await insert(c), { status: 204 }),
   /** Runs every duplicate, answers a constant ack. */
   'constant-ack': async (c) => (await insert(c), { status: 202, body: { accepted: true } }),
+  /** Runs every duplicate; the answer names the store, the same for every order: an `*_id` that is no
+   * resource identity (constant across operations), so equal ids prove nothing. */
+  'constant-ref': async (c) => (await insert(c), { status: 201, body: { status: 'accepted', store_id: 'store-1' } }),
+  /** Runs every duplicate; the answer's id is the client's own sku: an id the request chose proves
+   * nothing, since a service that runs the duplicate again echoes it the same. */
+  'echo-id': async (c) => (await insert(c), { status: 201, body: { id: c.sku, status: 'created' } }),
+  /** Correct; the first answer's id is a number, the replay's a string (a bigint read back by node-pg). */
+  'correct-id-types': async (c) => {
+    const r = await once(c);
+    return { status: 201, body: r.replayed ? { ...r.body, id: String(r.body.id) } : r.body };
+  },
   /** Correct, no replay header; the replay comes from jsonb with its keys in another order. */
   'correct-no-header': async (c) => ({ status: 201, body: (await once(c)).body }),
   /** Correct, with the conventional Idempotent-Replayed header. */
@@ -93,6 +131,12 @@ export const BEHAVIOURS: Record<string, (c: Ctx) => Promise<Reply>> = {
     return r.replayed ? { status: 409, body: { error: 'idempotency_key_in_use' } } : { status: 201, body: r.body };
   },
   /** Correct except every third duplicate, which runs again under a new id. */
+  /**
+   * Runs the first duplicate again and stores its answer over the original's; every later duplicate
+   * replays that second answer. One extra row per key, however many copies: the copies after the first
+   * name the second order, but wrote nothing.
+   */
+  'last-write-wins': (c) => lastWriteWins(c),
   'sometimes-twice': async (c) => {
     const r = await once(c);
     if (!r.replayed) return { status: 201, body: r.body };

@@ -15,6 +15,11 @@ type Status = Verdict['status'];
 interface Row {
   behaviour: string;
   fault?: 'replay' | 'burst';
+  /** Copies per original (default 1). */
+  copies?: number;
+  /** Every extra row is named by a new resource in some copy's answer: with the books, the copies
+   * judged re-executed must equal the extra rows exactly. */
+  answersShowWrites?: boolean;
   /** With a probe + invariant over the books, and without any. */
   withBooks: Status;
   without: Status;
@@ -28,27 +33,37 @@ const ROWS: Row[] = [
     why: 'identical 204s prove nothing: the books show one extra row per duplicate; without books only "unverified" remains' },
   { behaviour: 'constant-ack', withBooks: 'fail', without: 'inconclusive', reason: /unverified|extra/,
     why: 'a constant {"accepted":true} names no resource: same as 204' },
-  { behaviour: 'correct-no-header', withBooks: 'pass', without: 'pass',
+  { behaviour: 'constant-ref', withBooks: 'fail', without: 'inconclusive', reason: /one value for different operations|extra/,
+    why: 'every answer names the same store_id: an id that repeats across operations names no resource, so it proves nothing' },
+  { behaviour: 'echo-id', withBooks: 'fail', without: 'inconclusive', reason: /repeat what the request sent|extra/,
+    why: 'the answer\'s id is the sku the client sent: an echo names nothing the service made' },
+  { behaviour: 'correct-id-types', withBooks: 'pass', without: 'pass', answersShowWrites: true,
+    why: 'the first answer says id 5, the replay "5": one resource, so no false alarm' },
+  { behaviour: 'correct-no-header', withBooks: 'pass', without: 'pass', answersShowWrites: true,
     why: 'no replay header and jsonb reorders the keys, but every replay names the same order id (canonical JSON)' },
   { behaviour: 'refuses-401', withBooks: 'inconclusive', without: 'inconclusive', reason: /401.*check the credentials/,
     why: 'nothing succeeded, so nothing was tested; the copies of refused originals are never sent' },
   { behaviour: 'down', withBooks: 'inconclusive', without: 'inconclusive', reason: /no original succeeded.*no response.*upstream/,
     why: 'the upstream is down for the whole window: no operation, no evidence' },
-  { behaviour: 'check-then-insert', fault: 'burst', withBooks: 'fail', without: 'fail', reason: /re-executed/,
+  { behaviour: 'check-then-insert', fault: 'burst', withBooks: 'fail', without: 'fail', reason: /re-executed/, answersShowWrites: true,
     why: 'overlapping copies both pass the check and insert: a second order id in the answer, an extra row in the books' },
-  { behaviour: 'correct', withBooks: 'pass', without: 'pass', why: 'replay header and the same id on every duplicate; the books grow by exactly the operations' },
+  { behaviour: 'correct', withBooks: 'pass', without: 'pass', answersShowWrites: true, why: 'replay header and the same id on every duplicate; the books grow by exactly the operations' },
   { behaviour: 'fresh-id', withBooks: 'pass', without: 'fail', reason: /re-executed/,
     why: 'a new id per duplicate reads as a second write; the books show none were written, and the books win' },
   { behaviour: 'same-body-inserts', withBooks: 'fail', without: 'pass', reason: /extra/,
     why: 'the answer is a faithful replay (same id) but a row is inserted again: only the books can see it' },
-  { behaviour: 'fails-duplicates', withBooks: 'inconclusive', without: 'inconclusive', reason: /all `error`/,
+  { behaviour: 'fails-duplicates', withBooks: 'inconclusive', without: 'inconclusive', reason: /all `error`/, answersShowWrites: true,
     why: 'every duplicate gets a 500: nothing shows whether it would deduplicate' },
-  { behaviour: 'conflict-forever', withBooks: 'pass', without: 'pass', why: 'every duplicate is refused (409) and never written' },
-  { behaviour: 'sometimes-twice', withBooks: 'fail', without: 'fail', reason: /re-executed/, why: 'every third duplicate runs again under a new id' },
+  { behaviour: 'conflict-forever', withBooks: 'pass', without: 'pass', answersShowWrites: true, why: 'every duplicate is refused (409) and never written' },
+  { behaviour: 'sometimes-twice', withBooks: 'fail', without: 'fail', reason: /re-executed/, answersShowWrites: true,
+    why: 'every third duplicate runs again under a new id' },
+  { behaviour: 'last-write-wins', copies: 3, withBooks: 'fail', without: 'fail', reason: /re-executed/, answersShowWrites: true,
+    why: 'the first of three copies runs again and its answer is stored; the other two replay it: one re-execution per key, not three' },
 ];
 
 function scenarioFor(upstream: string, row: Row, tag: string, books: boolean, dbUrl: string) {
-  const fault = row.fault === 'burst' ? { kind: 'burst', copies: 1, within: '5ms' } : { kind: 'replay', copies: 1, delay: { dist: 'uniform', min: '5ms', max: '30ms' } };
+  const copies = row.copies ?? 1;
+  const fault = row.fault === 'burst' ? { kind: 'burst', copies, within: '5ms' } : { kind: 'replay', copies, delay: { dist: 'uniform', min: '5ms', max: '30ms' } };
   return parseScenario({
     version: 1,
     name: `truth-${tag}`,
@@ -96,12 +111,13 @@ describe('verdict truth table (real services on PostgreSQL)', function () {
           return;
         }
         expect(ev.ops).to.equal(n);
-        expect(ev.copies + dropped).to.equal(n);
+        expect(ev.copies + dropped).to.equal(n * (row.copies ?? 1));
         expect(env.svc().hits.get(tag)).to.equal(n + ev.copies);
         if (books) {
           const rows = Number(((await env.db().query(`select count(*) as n from orders where tag = '${tag}'`)) as Array<{ n: string }>)[0].n);
           expect(verdict.probes.orders.delta).to.equal(rows);
           if (expected !== 'inconclusive') expect(verdict.status === 'pass').to.equal(rows === n);
+          if (row.answersShowWrites) expect(ev.outcomes['re-executed'], context).to.equal(rows - n);
         }
       });
     }

@@ -24,8 +24,19 @@ describe('reconcile/evidence', () => {
 
   it('unverified copies need the books; with books they are judged by them', () => {
     const lines = [...originals(12, 201), ...copies(12, 'unverified')];
-    expect(ev(lines).reason).to.equal('rule r: 12 copies, all `unverified`, and no probe reads the books: add a side-effect probe with an invariant over ops(…), or set the rule\'s responseId');
+    expect(ev(lines).reason).to.equal('rule r: 12 copies, all `unverified` (answers that name no resource: empty, constant, no id), and no probe reads the books: add a side-effect probe with an invariant over ops(…), or set the rule\'s responseId');
     expect(ev(lines, ['orders grows by ops(r)'])).to.deep.include({ sufficient: true, judged: 12, verified: { header: 0, identity: 0, status: 0, books: 12 } });
+  });
+
+  it('says why copies were judged without the answers\' id: it repeated across operations, or echoed the request', () => {
+    const repeats = [...originals(12, 201), ...copies(2, 'replayed', { verifiedBy: 'identity' }), ...copies(10, 'unverified', { identityIgnored: 'repeats' })];
+    expect(ev(repeats).reason).to.equal(
+      'rule r: 12 copies, 10 of them `unverified` (10 judged without the answers\' id, which named one value for different operations: no resource identity), and no probe reads the books: add a side-effect probe with an invariant over ops(…), or set the rule\'s responseId',
+    );
+    const echo = [...originals(12, 201), ...copies(12, 'unverified', { identityIgnored: 'echo' })];
+    expect(ev(echo).reason).to.match(/all `unverified` \(12 whose only ids repeat what the request sent\)/);
+    expect(ev(echo, ['orders grows by ops(r)'])).to.deep.include({ sufficient: true, judged: 12 });
+    expect(tallyOf(repeats).get('r').identityIgnored).to.deep.equal({ echo: 0, repeats: 10 });
   });
 
   it('names why nothing succeeded: credentials, an unreachable upstream', () => {

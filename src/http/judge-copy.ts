@@ -1,0 +1,98 @@
+// Judging one copy's answer in the context only the proxy has: the other copies of the same original,
+// and the other operations of the same rule. A fault's judge (src/faults) sees two answers; these are
+// the cases where two answers alone mislead:
+//  - an identity that names more than one operation is no resource identity (a store, a currency, a
+//    status): equal values prove nothing, so the rule's answers are judged without it from then on;
+//  - an id that only repeats the request (src/http/response-identity.ts, echoes) is no identity either;
+//  - an identical copy naming the resource a sibling copy created replays that sibling's execution.
+import { fingerprint } from '../chaos/recent-keys';
+import type { Answer, FaultDriver, Judgement } from '../faults';
+import { classify } from './classify';
+import type { CompiledRule } from './match';
+import type { PlannedCopy } from './planned-copy';
+
+/** Why a copy was judged without a resource identity (journal `identityIgnored`). */
+export type IdentityIgnored = 'echo' | 'repeats';
+
+export interface CopyJudgement extends Judgement {
+  identityIgnored?: IdentityIgnored;
+}
+
+/** Identities remembered per rule to see one repeat across operations; past this the oldest go. */
+const OWNERS_CAPACITY = 10_000;
+
+/**
+ * Which operation each identity a rule's answers named belongs to. 53-bit fingerprints (see
+ * recent-keys.ts): a few dozen bytes an identity, bounded, and cleared once a repeat is seen, since
+ * from then on the rule's identities are not used at all.
+ */
+class IdentityOwners {
+  repeated = false;
+  private readonly owners = new Map<number, number>();
+
+  note(identity: string | undefined, operation: string): void {
+    if (identity === undefined || this.repeated) return;
+    const id = fingerprint(identity);
+    const op = fingerprint(operation);
+    const owner = this.owners.get(id);
+    if (owner === undefined) {
+      if (this.owners.size >= OWNERS_CAPACITY) this.owners.delete(this.owners.keys().next().value!);
+      this.owners.set(id, op);
+    } else if (owner !== op) {
+      this.repeated = true;
+      this.owners.clear();
+    }
+  }
+}
+
+export class CopyJudge {
+  /** Weak: a standing proxy re-armed with new rules starts afresh. */
+  private readonly byRule = new WeakMap<CompiledRule, IdentityOwners>();
+
+  /** `reference`: the original's answer, or the stand-in copy that did the operation's one execution. */
+  judge(copy: PlannedCopy, driver: FaultDriver, result: Answer, reference: Answer | undefined): CopyJudgement {
+    const { ex } = copy;
+    const owners = this.ownersOf(ex.rule);
+    const operation = ex.key ?? ex.id;
+    owners.note(reference?.identity, operation);
+    owners.note(result.identity, operation);
+    if (owners.repeated && (result.identity !== undefined || reference?.identity !== undefined)) {
+      const judged = classify(driver, withoutIdentity(result), reference && withoutIdentity(reference));
+      return { ...judged, identityIgnored: 'repeats' };
+    }
+    const judged = this.amongSiblings(copy, classify(driver, result, reference), result);
+    return result.identityEcho && judged.outcome === 'unverified' ? { ...judged, identityIgnored: 'echo' } : judged;
+  }
+
+  /** A copy that overtook an original that did not succeed: its identity is the operation's. */
+  noteExecution(copy: PlannedCopy, result: Answer): void {
+    this.ownersOf(copy.ex.rule).note(result.identity, copy.ex.key ?? copy.ex.id);
+  }
+
+  /**
+   * A service that executed one duplicate stores that execution's answer, and the next identical
+   * duplicate gets it replayed: a resource other than the original's, but no new write. Judged alone it
+   * would read as a second re-execution, and the journal would claim one write more than the books
+   * show (check-then-insert under a burst: two copies pass the check, a third replays the winner).
+   * Only identical copies (the original's body): a changed body answered with a sibling's resource is
+   * the fault's own judgement to make.
+   */
+  private amongSiblings(copy: PlannedCopy, judged: Judgement, result: Answer): Judgement {
+    const identity = result.identity;
+    if (judged.outcome !== 're-executed' || identity === undefined || copy.sent?.bodySha256 !== copy.ex.bodySha256) return judged;
+    const ex = copy.ex;
+    if (ex.executedIdentities?.has(identity)) return { outcome: 'replayed', verifiedBy: 'identity' };
+    (ex.executedIdentities ??= new Set()).add(identity);
+    return judged;
+  }
+
+  private ownersOf(rule: CompiledRule): IdentityOwners {
+    let o = this.byRule.get(rule);
+    if (!o) this.byRule.set(rule, (o = new IdentityOwners()));
+    return o;
+  }
+}
+
+function withoutIdentity(a: Answer): Answer {
+  return a.identity === undefined ? a : { ...a, identity: undefined, identitySource: undefined };
+}
