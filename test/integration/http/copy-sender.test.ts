@@ -45,7 +45,7 @@ describe('copy sender (undici)', () => {
       host: 'client.example', 'idempotency-key': 'k-1', 'x-multi': ['a', 'b'], connection: 'keep-alive', 'keep-alive': 'timeout=5',
       'transfer-encoding': 'chunked', trailer: 'x-sum', expect: '100-continue', upgrade: 'h2c', 'content-length': '999',
     });
-    expect(r).to.include({ status: 201, replayedHeader: true, identity: '{"id":7}' });
+    expect(r).to.include({ status: 201, replayedHeader: true, identity: '{"id":"7"}' });
     expect(r.error).to.equal(undefined);
     const req = seen[0];
     expect(req.url).to.equal('/base/orders?x=1');
