@@ -23,6 +23,12 @@ export interface CheckContext {
   otherBody(check: CheckName, first: PlannedRequest): PlannedRequest | undefined;
   send(req: PlannedRequest, key: string | undefined): Promise<Answer>;
   probe?: ProbeReader;
+  /**
+   * Another operation (fresh key, its own body and parameters), sent at most once per operation and only
+   * when a check would rest on the answers' identity alone: if it names the same identity, that field
+   * is no resource id (a store, a currency, a constant) and equal ids prove nothing.
+   */
+  control(): Promise<Answer>;
   /** Side-effect units of one execution, measured by the sequential check; used by the concurrent one. */
   learned: { unit?: number };
   link?: ContractLink;
@@ -35,6 +41,7 @@ export interface ContextOptions extends PlanOptions, Omit<SendOptions, 'method'>
 }
 
 export function createCheckContext(op: Operation, index: number, probe: ProbeReader | undefined, o: ContextOptions): CheckContext {
+  let control: Promise<Answer> | undefined;
   return {
     op,
     concurrency: o.concurrency,
@@ -42,10 +49,20 @@ export function createCheckContext(op: Operation, index: number, probe: ProbeRea
     request: (check) => planRequest(op, check, 0, o),
     otherBody: (check, first) => planOtherBody(op, check, first, o),
     send: (req, key) => send(req, key, { ...o, method: op.method }),
+    control: () => (control ??= send(planRequest(op, CONTROL, 0, o), makeKey(op, `dt-${o.runId}-${index}-${CONTROL}`), { ...o, method: op.method })),
     probe,
     learned: {},
     link: o.link,
   };
+}
+
+const CONTROL = 'identity-control';
+
+/** True when `identity` also names the control operation: then it proves nothing about this one. */
+export async function identityIsShared(ctx: CheckContext, identity: string | undefined): Promise<boolean> {
+  if (identity === undefined) return false;
+  const c = await ctx.control();
+  return c.status >= 200 && c.status < 300 && c.identity === identity;
 }
 
 /** Readable keys, unless the spec wants a uuid: then one derived from the same parts (still unique per run). */

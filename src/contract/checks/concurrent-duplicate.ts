@@ -1,5 +1,5 @@
 // Check 2: N requests with one key at once → exactly one executes; the others replay it or get 409.
-import { readProbe, type CheckContext } from '../context';
+import { identityIsShared, readProbe, type CheckContext } from '../context';
 import { describeAnswer, ok, probeLine, result } from '../evidence';
 import type { Answer, CheckResult } from '../types';
 
@@ -44,6 +44,12 @@ export async function concurrentDuplicate(ctx: CheckContext): Promise<CheckResul
   const anonymous = successes.filter((a) => a.identity === undefined && !a.replayedHeader).length;
   if (successes.length === 1) return result(CHECK, 'pass', `one request succeeded; the other ${ctx.concurrency - 1} got 409`, evidence);
   if (identities.size === 1 && anonymous === 0) {
+    // Replay headers on all but one prove it; otherwise the shared id must name this operation alone.
+    const onIdentityAlone = successes.filter((a) => !a.replayedHeader).length > 1;
+    const [identity] = identities;
+    if (onIdentityAlone && (await identityIsShared(ctx, identity))) {
+      return result(CHECK, 'inconclusive', `${successes.length} successes name ${identity}, and so does another operation: that field is no resource id; give the operation an x-doubletap-probe or --identity-pointer`, evidence);
+    }
     return result(CHECK, 'pass', `${successes.length} successes all name the same resource; ${answers.length - successes.length} got 409`, evidence);
   }
   return result(CHECK, 'inconclusive', `${successes.length} successes without a resource identity: cannot tell how many executed; give the operation an x-doubletap-probe`, evidence);

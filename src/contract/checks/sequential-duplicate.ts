@@ -1,5 +1,5 @@
 // Check 1: the same key twice, one after the other → one side effect; the second answer is a replay.
-import { sendInTurn, type CheckContext } from '../context';
+import { identityIsShared, sendInTurn, type CheckContext } from '../context';
 import { describeAnswer, differentIdentity, firstFailed, probeLine, replayEvidence, result } from '../evidence';
 import type { CheckResult } from '../types';
 
@@ -30,6 +30,10 @@ export async function sequentialDuplicate(ctx: CheckContext): Promise<CheckResul
   }
   if (second.status !== first.status) return result(CHECK, 'fail', `the second answer (${describeStatus(second.status)}) is not a replay of the first (${first.status})`, evidence);
   const replay = replayEvidence(second, first);
+  if (replay && !second.replayedHeader && (await identityIsShared(ctx, first.identity))) {
+    evidence.push(describeAnswer('control (another key and body)', await ctx.control()));
+    return result(CHECK, 'inconclusive', `the answers name ${first.identity}, and so does another operation: that field is no resource id, so equal answers prove nothing; give the operation an x-doubletap-probe or --identity-pointer`, evidence);
+  }
   if (replay) return result(CHECK, 'pass', `the second answer is a replay (${replay}); no probe, so side effects were not counted`, evidence);
   return result(CHECK, 'inconclusive', 'the answers carry no resource identity and no Idempotent-Replayed header: identical answers prove nothing; give the operation an x-doubletap-probe', evidence);
 }

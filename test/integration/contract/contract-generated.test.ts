@@ -74,6 +74,27 @@ describe('doubletap contract: generated requests against a real server', functio
     expect(CHECK_NAMES).to.have.length(5);
   });
 
+  it('a service that runs every duplicate and names the same store_id each time: no pass on equal ids (one control per operation)', async () => {
+    const dishonest = await startIdempotentServer(5, 'constant-store');
+    try {
+      const report = join(mkdtempSync(join(tmpdir(), 'doubletap-constant-')), 'report');
+      const code = await runContractCommand({ ...DEFAULT_FLAGS, openapi: join(DIR, 'rich-3.1.json'), baseUrl: dishonest.url, seed: '8', runId: 'c', reportDir: report }, () => undefined);
+      const ops = JSON.parse(readFileSync(join(report, 'contract.json'), 'utf8')).operations as Array<{ results: Array<{ check: string; status: string; summary: string }> }>;
+      for (const op of ops) {
+        const by = Object.fromEntries(op.results.map((r) => [r.check, r]));
+        expect(by['sequential-duplicate'].status, by['sequential-duplicate'].summary).to.equal('inconclusive');
+        expect(by['sequential-duplicate'].summary).to.match(/^the answers name store_id=store-1, and so does another operation/);
+        expect(by['concurrent-duplicate'].status, by['concurrent-duplicate'].summary).to.equal('inconclusive');
+        expect(by['concurrent-duplicate'].summary).to.match(/successes name store_id=store-1, and so does another operation/);
+      }
+      expect(code).to.not.equal(0);
+      const controls = dishonest.requests.filter((r) => String(r.headers['idempotency-key']).includes('identity-control'));
+      expect(controls).to.have.length(ops.length);
+    } finally {
+      await dishonest.close();
+    }
+  });
+
   it('--probes file: an http probe per operation reads the server\'s books around each request', async () => {
     const probes = join(mkdtempSync(join(tmpdir(), 'doubletap-probes-')), 'probes.yaml');
     writeFileSync(probes, `"POST /hooks/{hookId}/deliveries": { name: executions, http: "${server.url}/books", path: executions }\n`);

@@ -17,7 +17,11 @@ export interface IdempotentServer {
   close(): Promise<void>;
 }
 
-export async function startIdempotentServer(workMs = 30): Promise<IdempotentServer> {
+/**
+ * `constant-store`: a dishonest variant that runs every write (no dedup at all) and answers each with
+ * the same `{"store_id":"store-1"}` and no replay header: equal ids that name no resource.
+ */
+export async function startIdempotentServer(workMs = 30, mode: 'honest' | 'constant-store' = 'honest'): Promise<IdempotentServer> {
   const requests: Recorded[] = [];
   const store = new Map<string, { body: string; answer?: { status: number; json: string } }>();
   let nextId = 1;
@@ -35,6 +39,7 @@ export async function startIdempotentServer(workMs = 30): Promise<IdempotentServ
       if (req.method === 'HEAD' || req.method === 'GET') return reply(200, { executions: nextId - 1 });
       const key = req.headers['idempotency-key'];
       if (typeof key !== 'string') return reply(400, { error: 'idempotency_key_missing' });
+      if (mode === 'constant-store') return void setTimeout(() => (nextId++, reply(201, { store_id: 'store-1', status: 'accepted' })), workMs);
       const id = `${req.method} ${req.url} ${key}`;
       const seen = store.get(id);
       if (seen) {

@@ -13,7 +13,7 @@ const OP: Operation = {
 const a = (status: number, identity?: string, replayedHeader = false): Answer => ({ status, identity, replayedHeader, canonical: `${status}${identity}` });
 
 /** Answers are handed out in order; the probe reads the scripted values in order. */
-function ctx(answers: Answer[], probe?: number[], over: Partial<CheckContext> = {}): CheckContext & { sent: number } {
+function ctx(answers: Answer[], probe?: number[], over: Partial<CheckContext> = {}): CheckContext & { sent: number; controls: number } {
   let i = 0;
   let p = 0;
   const c = {
@@ -26,6 +26,9 @@ function ctx(answers: Answer[], probe?: number[], over: Partial<CheckContext> = 
       return answers[i++];
     },
     probe: probe ? { name: 'orders', keyed: false, read: async () => probe[p++], close: async () => undefined } : undefined,
+    controls: 0,
+    /** Another operation names another resource, unless a test says otherwise. */
+    control: async (): Promise<Answer> => (c.controls++, a(201, 'id=control')),
     ...over,
   };
   return c;
@@ -52,6 +55,19 @@ describe('contract checks: evidence rules', () => {
       expect(r.status).to.equal('inconclusive');
       expect(r.summary).to.include('identical answers prove nothing');
     });
+    it('an id another operation also gets is no identity: inconclusive; the control is sent only when the id alone decides', async () => {
+      const shared = ctx([a(201, 'store=1'), a(201, 'store=1')], undefined, { control: async () => a(201, 'store=1') });
+      const r = await run(shared);
+      expect(r.status).to.equal('inconclusive');
+      expect(r.summary).to.match(/^the answers name store=1, and so does another operation/);
+      expect(r.evidence).to.include('control (another key and body): 201, store=1');
+      const headed = ctx([a(201, 'store=1'), a(201, 'store=1', true)]);
+      expect((await run(headed)).status).to.equal('pass');
+      expect(headed.controls).to.equal(0);
+      const own = ctx([a(201, 'id=1'), a(201, 'id=1')]);
+      expect((await run(own)).status).to.equal('pass');
+      expect(own.controls).to.equal(1);
+    });
     it('a failing first request is inconclusive; a probe that never moves is inconclusive', async () => {
       expect((await run(ctx([a(400), a(400)]))).summary).to.match(/^the first request answered 400/);
       expect((await run(ctx([a(201), a(201)], [5, 5, 5]))).summary).to.match(/did not move on the first request/);
@@ -72,6 +88,15 @@ describe('contract checks: evidence rules', () => {
       expect((await run(c)).summary).to.equal('3 executions for one key: probe orders grew by 6 (one execution is +2)');
       expect((await run(ctx([a(201, 'id=1'), a(201, 'id=2'), a(409)]))).summary).to.match(/^re-executed: 2 different resources/);
       expect((await run(ctx([a(201, 'id=1'), a(500), a(409)]))).status).to.equal('fail');
+    });
+    it('inconclusive: several successes naming an id another operation also gets', async () => {
+      const same = async () => a(201, 'store=1');
+      const r = await run(ctx([a(201, 'store=1'), a(201, 'store=1'), a(409)], undefined, { control: same }));
+      expect(r.summary).to.match(/^2 successes name store=1, and so does another operation/);
+      // Replay headers on all but one: the headers prove it, no control needed.
+      const headed = ctx([a(201, 'store=1'), a(201, 'store=1', true), a(409)], undefined, { control: same });
+      expect((await run(headed)).status).to.equal('pass');
+      expect(headed.controls).to.equal(0);
     });
     it('inconclusive: several anonymous successes, nothing succeeded', async () => {
       expect((await run(ctx([a(204), a(204), a(204)]))).status).to.equal('inconclusive');
