@@ -12,9 +12,17 @@ export function describeAnswer(label: string, a: Answer): string {
   return `${label}: ${parts.join(', ')}`;
 }
 
+/**
+ * A replay may answer with another success status (201 first, 200 on the replay is common): that is no
+ * second write, and the proxy's classifier accepts it too. A 2xx against a refusal is not a replay.
+ */
+export function sameOutcome(a: Answer, first: Answer): boolean {
+  return a.status === first.status || (ok(a) && ok(first));
+}
+
 /** Positive evidence that `a` is the stored answer of `first`, or undefined. */
 export function replayEvidence(a: Answer, first: Answer): string | undefined {
-  if (a.status !== first.status) return undefined;
+  if (!sameOutcome(a, first)) return undefined;
   if (a.identity !== undefined && a.identity === first.identity) return `same identity ${a.identity}`;
   if (a.replayedHeader && a.identity === undefined && first.identity === undefined) return 'Idempotent-Replayed header';
   return undefined;

@@ -1,6 +1,6 @@
 // Check 1: the same key twice, one after the other → one side effect; the second answer is a replay.
 import { identityIsShared, sendInTurn, type CheckContext } from '../context';
-import { describeAnswer, differentIdentity, firstFailed, probeLine, replayEvidence, result } from '../evidence';
+import { describeAnswer, differentIdentity, firstFailed, probeLine, replayEvidence, result, sameOutcome } from '../evidence';
 import type { CheckResult } from '../types';
 
 const CHECK = 'sequential-duplicate';
@@ -21,14 +21,14 @@ export async function sequentialDuplicate(ctx: CheckContext): Promise<CheckResul
     if (d2 > 0) return result(CHECK, 'fail', `the duplicate executed again: probe ${name} grew by ${d2} on the second request`, evidence);
     if (d1 <= 0) return result(CHECK, 'inconclusive', `probe ${name} did not move on the first request: it does not watch this operation's side effect`, evidence);
     if (differentIdentity(second, first)) return result(CHECK, 'fail', `the second answer names another resource (${second.identity}, first ${first.identity})`, evidence);
-    if (second.status !== first.status) return result(CHECK, 'fail', `the second answer (${second.status}) is not a replay of the first (${first.status})`, evidence);
+    if (!sameOutcome(second, first)) return result(CHECK, 'fail', `the second answer (${second.status}) is not a replay of the first (${first.status})`, evidence);
     return result(CHECK, 'pass', `one side effect (probe ${name} +${d1} then +0); the second answer replays the first`, evidence);
   }
 
   if (differentIdentity(second, first)) {
     return result(CHECK, 'fail', `re-executed: the second answer names another resource (${second.identity}, first ${first.identity})`, evidence);
   }
-  if (second.status !== first.status) return result(CHECK, 'fail', `the second answer (${describeStatus(second.status)}) is not a replay of the first (${first.status})`, evidence);
+  if (!sameOutcome(second, first)) return result(CHECK, 'fail', `the second answer (${describeStatus(second.status)}) is not a replay of the first (${first.status})`, evidence);
   const replay = replayEvidence(second, first);
   if (replay && !second.replayedHeader && (await identityIsShared(ctx, first.identity))) {
     evidence.push(describeAnswer('control (another key and body)', await ctx.control()));

@@ -45,6 +45,11 @@ describe('contract checks: evidence rules', () => {
       expect(r.evidence).to.include.members(['probe orders: +3 on the 1st', 'probe orders: +0 on the 2nd']);
       expect(c.learned.unit).to.equal(3);
     });
+    it('a replay may answer 200 where the first answered 201: same id, one side effect, pass', async () => {
+      expect((await run(ctx([a(201, 'id=1'), a(200, 'id=1')]))).status).to.equal('pass');
+      expect((await run(ctx([a(201), a(200)], [0, 1, 1]))).status).to.equal('pass');
+      expect((await run(ctx([a(201), a(200)]))).status).to.equal('inconclusive');
+    });
     it('fails on a new identity, on a probe that moved twice, on a different status', async () => {
       expect((await run(ctx([a(201, 'id=1'), a(201, 'id=2')]))).summary).to.match(/^re-executed/);
       expect((await run(ctx([a(201, 'id=1'), a(201, 'id=1')], [0, 1, 2]))).summary).to.equal('the duplicate executed again: probe orders grew by 1 on the second request');
