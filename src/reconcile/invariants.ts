@@ -46,6 +46,12 @@ export function evaluateInvariant(inv: Invariant, readings: Record<string, Probe
   const grew = `${inv.probe} grew by ${actual}`;
   const want = expectedText(expected, expr);
   const diff = round(actual - expected);
+  if ((mode === 'grows_by' || mode === 'grows_at_least') && actual === 0 && expected > 0) {
+    return {
+      name, ok: false, expected, actual, blind: true,
+      detail: `${inv.probe} did not move while it should have grown by ${want}: it does not see these writes (wrong table, filter or database, or they land after settle), so it proves nothing about duplicates: fix the probe`,
+    };
+  }
   switch (mode) {
     case 'grows_by': {
       const ok = same(actual, expected);

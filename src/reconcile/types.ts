@@ -24,6 +24,9 @@ export interface InvariantResult {
   expected: number | null;
   actual: number | null;
   detail: string;
+  /** The probe did not move at all while the operations it should count succeeded: it does not watch
+   * them (wrong table, filter or database), so a violated bound here is no evidence either way. */
+  blind?: boolean;
 }
 
 /** A copy the books show was executed again, named from the journal. */

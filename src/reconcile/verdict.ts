@@ -110,7 +110,8 @@ export async function buildVerdict(input: VerdictInput): Promise<Verdict> {
   let status: VerdictStatus = 'pass';
   let reason: string | undefined;
   const unread = Object.entries(probes).filter(([, r]) => r.before === null || r.after === null);
-  const failed = invariants.filter((i) => !i.ok);
+  const failed = invariants.filter((i) => !i.ok && !i.blind);
+  const blind = invariants.filter((i) => i.blind);
   const lacking = Object.values(evidence).filter((e) => !e.sufficient);
   const settle = input.settle;
   const violated = () => `${failed.length} of ${invariants.length} invariant${invariants.length === 1 ? '' : 's'} violated: ${failed.map((f) => f.detail).join('; ')}`;
@@ -134,6 +135,9 @@ export async function buildVerdict(input: VerdictInput): Promise<Verdict> {
   } else if (failed.length > 0) {
     status = 'fail';
     reason = violated();
+  } else if (blind.length > 0) {
+    status = 'inconclusive';
+    reason = blind.map((b) => b.detail).join('; ');
   } else if (lacking.length > 0) {
     status = 'inconclusive';
     const dry = input.dryRun ?? scenario.dryRun;

@@ -40,7 +40,7 @@ export function verdictSection(v: Verdict): SafeHtml {
 
 export function invariantsSection(v: Verdict): SafeHtml {
   const rows = (v.invariants ?? []).map(
-    (i) => html`<tr class="${i.ok ? 'ok' : 'bad'}"><td>${i.name}</td><td class="mark">${i.ok ? '✔ ok' : '✘ violated'}</td>
+    (i) => html`<tr class="${i.ok ? 'ok' : i.blind ? 'blind' : 'bad'}"><td>${i.name}</td><td class="mark">${i.ok ? '✔ ok' : i.blind ? '? blind probe' : '✘ violated'}</td>
 <td class="num">${fmtNum(i.expected)}</td><td class="num">${fmtNum(i.actual)}</td><td>${i.detail}</td></tr>`,
   );
   return section('invariants', 'Invariants', ['name', 'ok', 'expected', 'actual', 'detail'], rows, 'no invariants declared');

@@ -26,6 +26,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: now
 td.key { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 13px; }
 tr.ok .mark { color: var(--pass); font-weight: 700; white-space: nowrap; }
 tr.bad .mark { color: var(--fail); font-weight: 700; white-space: nowrap; }
+tr.blind .mark { color: var(--inconclusive); font-weight: 700; white-space: nowrap; }
 tr.bad td { background: #fef2f2; }
 td.bad-cell { color: var(--fail); font-weight: 700; background: #fef2f2; }
 tr.rule-row td { background: #f9fafb; font-weight: 600; } tr.rule-row td.muted { font-weight: 400; }

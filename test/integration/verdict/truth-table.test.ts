@@ -61,7 +61,7 @@ const ROWS: Row[] = [
     why: 'the first of three copies runs again and its answer is stored; the other two replay it: one re-execution per key, not three' },
 ];
 
-function scenarioFor(upstream: string, row: Row, tag: string, books: boolean, dbUrl: string) {
+function scenarioFor(upstream: string, row: Row, tag: string, books: boolean, dbUrl: string, probedTag = tag) {
   const copies = row.copies ?? 1;
   const fault = row.fault === 'burst' ? { kind: 'burst', copies, within: '5ms' } : { kind: 'replay', copies, delay: { dist: 'uniform', min: '5ms', max: '30ms' } };
   return parseScenario({
@@ -76,7 +76,7 @@ function scenarioFor(upstream: string, row: Row, tag: string, books: boolean, db
       http: [{ rule: 'create', url: `/${row.behaviour}/${tag}/orders`, rate: '40/s', total: OPS, concurrency: 4, body: { sku: 'A-{{seq}}' }, retry: { attempts: 1 } }],
     },
     ...(books
-      ? { probes: { orders: { sql: `select count(*) from orders where tag = '${tag}'`, url: dbUrl } }, invariants: [{ probe: 'orders', grows_by: 'ops(create)' }] }
+      ? { probes: { orders: { sql: `select count(*) from orders where tag = '${probedTag}'`, url: dbUrl } }, invariants: [{ probe: 'orders', grows_by: 'ops(create)' }] }
       : {}),
   });
 }
@@ -84,6 +84,17 @@ function scenarioFor(upstream: string, row: Row, tag: string, books: boolean, db
 describe('verdict truth table (real services on PostgreSQL)', function () {
   this.timeout(600_000);
   const env = useBehaviours();
+
+  it('a probe that never moves (it counts another tag) is blind: a correct service is inconclusive, not failed with "24 missing"', async () => {
+    const row: Row = { behaviour: 'correct', withBooks: 'inconclusive', without: 'pass', why: '' };
+    const scenario = scenarioFor(env.svc().url, row, 'blind', true, env.db().url, 'nobody_writes_this_tag');
+    const { verdict, exitCode } = await runExperiment(scenario, { reportDir: tempRunDir('blind'), logger: silentLogger(), pretty: false });
+    expect(verdict.status, verdict.reason).to.equal('inconclusive');
+    expect(exitCode).to.equal(4);
+    expect(verdict.reason).to.match(/^orders did not move while it should have grown by \d+ = ops\(create\): it does not see these writes/);
+    expect(verdict.invariants[0]).to.include({ ok: false, blind: true, actual: 0 });
+    expect(verdict.evidence!.create.outcomes.replayed).to.equal(verdict.evidence!.create.copies);
+  });
 
   for (const row of ROWS) {
     for (const books of [true, false]) {

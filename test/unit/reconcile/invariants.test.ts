@@ -22,6 +22,21 @@ const reading = (before: number | null, after: number | null, error?: string): P
 const inv = (i: Partial<Invariant> & { probe: string }) => i as Invariant;
 
 describe('reconcile/invariants', () => {
+  it('a probe that did not move while it should have grown is blind, not a failure of the service', () => {
+    const readings = { orders: reading(40, 40), hits: reading(3, 3), refunds: reading(0, 0) };
+    const [orders, hits, refunds, none] = evaluateInvariants(
+      [inv({ probe: 'orders', grows_by: 'ops(create-order)' }), inv({ probe: 'hits', grows_at_least: 'copies(create-order, replayed)' }),
+        inv({ probe: 'refunds', grows_by: '0' }), inv({ probe: 'orders', grows_at_most: 'ops(create-order)' })],
+      readings,
+      tally,
+    );
+    expect(orders).to.include({ ok: false, blind: true, expected: 50, actual: 0 });
+    expect(orders.detail).to.equal('orders did not move while it should have grown by 50 = ops(create-order): it does not see these writes (wrong table, filter or database, or they land after settle), so it proves nothing about duplicates: fix the probe');
+    expect(hits).to.include({ ok: false, blind: true, expected: 5 });
+    expect(refunds).to.include({ ok: true }).and.not.have.property('blind');
+    expect(none).to.include({ ok: true }).and.not.have.property('blind');
+  });
+
   it('grows_by: pass and fail with exact expected/actual and a readable detail', () => {
     const readings = { orders: reading(100, 150), ledger: reading(0, 107), emails: reading(10, 57) };
     const [ok, extra, missing] = evaluateInvariants(

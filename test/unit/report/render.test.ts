@@ -100,6 +100,9 @@ describe('renderHtml', () => {
     const rows = (id: string) => (section(id).match(/<tr[ >]/g) ?? []).length - 1; // minus the header row
     expect(rows('invariants')).to.equal(2);
     expect(section('invariants')).to.include('✘ violated').and.include('✔ ok').and.include('<td class="num">11</td>');
+    const blind = { name: 'orders grows by ops(c)', ok: false, blind: true, expected: 10, actual: 0, detail: 'orders did not move' };
+    const blindPage = await renderHtml({ verdict: verdict({ status: 'inconclusive', invariants: [blind] }), timeline: [] });
+    expect(blindPage).to.include('<tr class="blind"><td>orders grows by ops(c)</td><td class="mark">? blind probe</td>');
     // rule row, two faults, the all-HTTP total
     expect(rows('outcomes')).to.equal(4);
     expect(section('outcomes')).to.include('10 originals · 10 logical ops · 3 copies');
