@@ -56,27 +56,43 @@ function usable(v: unknown): boolean {
  * of 250 meet by chance).
  */
 export class RequestEchoes {
-  private readonly values = new Set<string>();
+  private values: Set<string> | undefined;
+  private text: string | undefined;
 
   /** `body`: the request body (JSON or not); `key`: the identity header's value. */
+  private constructor(
+    private readonly body: Buffer | undefined,
+    private readonly key: string | undefined,
+  ) {}
+
   static of(body: Buffer | undefined, key: string | undefined): RequestEchoes {
-    const e = new RequestEchoes();
-    if (key) e.values.add(`s:${key}`);
-    const doc = parsed(body);
-    if (doc !== undefined) e.collect(doc, '');
-    return e;
+    return new RequestEchoes(body, key);
   }
 
   has(field: string, v: unknown): boolean {
-    return typeof v === 'string' ? this.values.has(`s:${v}`) : this.values.has(`n:${field}=${String(v)}`);
+    if (typeof v === 'string' && v === this.key) return true;
+    // Most ids appear nowhere in the request: a substring test spares the parse. A body with escapes
+    // might spell the value otherwise, so it is parsed whatever the test says.
+    this.text ??= this.body?.toString('utf8') ?? '';
+    const needle = typeof v === 'string' ? JSON.stringify(v).slice(1, -1) : String(v);
+    if (!this.text.includes(needle) && !this.text.includes('\\')) return false;
+    const values = (this.values ??= this.collected());
+    return typeof v === 'string' ? values.has(`s:${v}`) : values.has(`n:${field}=${String(v)}`);
   }
 
-  private collect(v: unknown, field: string): void {
-    if (typeof v === 'string' && v !== '') this.values.add(`s:${v}`);
-    else if (typeof v === 'number' && Number.isFinite(v)) this.values.add(`n:${field}=${v}`);
-    else if (Array.isArray(v)) for (const item of v) this.collect(item, field);
-    else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) this.collect(x, k);
+  private collected(): Set<string> {
+    const values = new Set<string>();
+    const doc = parsed(this.text);
+    if (doc !== undefined) collect(doc, '', values);
+    return values;
   }
+}
+
+function collect(v: unknown, field: string, into: Set<string>): void {
+  if (typeof v === 'string' && v !== '') into.add(`s:${v}`);
+  else if (typeof v === 'number' && Number.isFinite(v)) into.add(`n:${field}=${v}`);
+  else if (Array.isArray(v)) for (const item of v) collect(item, field, into);
+  else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) collect(x, k, into);
 }
 
 /** Echoed ids are never identities: lazily built, since most answers are judged without reading them. */
