@@ -129,7 +129,9 @@ export interface ResponseIdentity {
 /**
  * The resource identity of a response body: at `pointer` when one is configured, otherwise `id`, or the
  * `*_id` fields (together), at the top level or inside a `data`/`result` envelope. `body` is the parsed
- * JSON or raw bytes/text; undefined when the body is empty, not JSON, or names no resource.
+ * JSON or raw bytes/text; undefined when the body is empty, not JSON, or names no resource. With
+ * `echoesOf` (what the request sent), id fields that only repeat the request are skipped; when nothing
+ * else is left the result has no value and says `echoed`.
  */
 export function responseIdentity(body: unknown, pointer?: string, echoesOf?: Echoes): ResponseIdentity | undefined {
   const doc = parsed(body);
