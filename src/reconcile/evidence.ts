@@ -120,7 +120,7 @@ function shortReason(label: string, c: RuleCounts, judged: number, min: number, 
   if (c.copies === 0 && c.retries === 0) return `${label}: no copy was sent${droppedText(c.dropped)}: raise the fraction or the budget, or run longer`;
   const only = OUTCOMES.filter((k) => o[k] > 0);
   if (only.length === 1 && only[0] === 'error') {
-    return `${label}: ${plural(c.copies, 'copy', 'copies')}, all \`error\` (5xx, timeout or connection error): the service fails duplicates instead of answering them, so nothing shows whether it deduplicates`;
+    return `${label}: ${plural(c.copies, 'copy', 'copies')}, all \`error\` (5xx, 429/408, 401/403/407, timeout or connection error): the duplicates were failed, throttled or refused before the write, so nothing shows whether the service deduplicates`;
   }
   // Too few judged because the answers cannot judge them: more traffic would not help, the books would.
   if (o.unverified > 0 && !booksCover) {

@@ -92,6 +92,15 @@ export const BEHAVIOURS: Record<string, (c: Ctx) => Promise<Reply>> = {
     const r = await once(c);
     return { status: 201, body: r.replayed ? { ...r.body, id: String(r.body.id) } : r.body };
   },
+  /** No deduplication at all, behind a per-key rate limiter that answers a key's second request 429:
+   * the copies never reach the write, so nothing about duplicates is shown (a client's real retry,
+   * seconds later, would pass the limiter and run again). */
+  'rate-limited': async (c) => {
+    const n = (c.seen.get(`${c.tag}:${c.key}`) ?? 0) + 1;
+    c.seen.set(`${c.tag}:${c.key}`, n);
+    if (n > 1) return { status: 429, body: { error: 'too_many_requests' } };
+    return { status: 201, body: { id: await insert(c), sku: c.sku } };
+  },
   /** Correct, no replay header; the replay comes from jsonb with its keys in another order. */
   'correct-no-header': async (c) => ({ status: 201, body: (await once(c)).body }),
   /** Correct, with the conventional Idempotent-Replayed header. */

@@ -25,6 +25,12 @@ describe('classify (each fault judges its own copies)', () => {
     expect(out(replay, { error: 'ECONNRESET' })).to.equal('error');
   });
 
+  it('a throttle, a timeout or an auth refusal in front of the service is no answer to the duplicate: error', () => {
+    for (const status of [429, 408, 401, 403, 407]) for (const d of [replay, burst, keyReuse, stripKey]) expect(out(d, { status })).to.equal('error');
+    expect(out(replay, { status: 404 })).to.equal('rejected'); // state-based: the thing is gone
+    expect(out(replay, { status: 400 })).to.equal('rejected');
+  });
+
   it('equal bytes prove nothing: 204s, constant acks and answers without an id are unverified', () => {
     // Answers carry no body hash at all (answer-reader.ts): identical bodies cannot even be compared.
     const empty = { status: 204 };
@@ -35,7 +41,7 @@ describe('classify (each fault judges its own copies)', () => {
   });
 
   it('a refusal counts only when the reference succeeded (a service refusing everything refused nothing)', () => {
-    expect(out(replay, { status: 401 }, { status: 401 })).to.equal('unverified');
+    expect(out(replay, { status: 410 }, { status: 401 })).to.equal('unverified');
     expect(out(keyReuse, { status: 422 }, { status: 401 })).to.equal('unverified');
     expect(out(stripKey, { status: 400 }, { status: 500 })).to.equal('unverified');
   });
