@@ -3,6 +3,7 @@
 import { generate, rngFor } from './generate';
 import type { ProbeReader } from './probe';
 import { planOtherBody, planRequest, type PlanOptions } from './plan';
+import { ok, sameResource } from './evidence';
 import { send, type SendOptions } from './send';
 import type { Answer, CheckName, Operation, PlannedRequest } from './types';
 
@@ -58,11 +59,11 @@ export function createCheckContext(op: Operation, index: number, probe: ProbeRea
 
 const CONTROL = 'identity-control';
 
-/** True when `identity` also names the control operation: then it proves nothing about this one. */
-export async function identityIsShared(ctx: CheckContext, identity: string | undefined): Promise<boolean> {
-  if (identity === undefined) return false;
+/** True when the answer's identity also names the control operation: then it proves nothing about this one. */
+export async function identityIsShared(ctx: CheckContext, answer: Answer): Promise<boolean> {
+  if (answer.identityValue === undefined) return false;
   const c = await ctx.control();
-  return c.status >= 200 && c.status < 300 && c.identity === identity;
+  return ok(c) && sameResource(c, answer) === 'same';
 }
 
 /** Readable keys, unless the spec wants a uuid: then one derived from the same parts (still unique per run). */

@@ -1,7 +1,7 @@
 // Sends one planned request with (or without) the key and reduces the answer to what the checks compare:
 // status, the replay header, the resource identity and canonical JSON. Bodies are never logged.
 import { messageOf } from '../errors';
-import { canonicalJson, RequestEchoes, responseIdentity } from '../http/response-identity';
+import { canonicalJson, RequestEchoes, responseIdentity, type ResponseIdentity } from '../http/response-identity';
 import type { Answer, PlannedRequest } from './types';
 
 export interface SendOptions {
@@ -30,10 +30,12 @@ export async function send(req: PlannedRequest, key: string | undefined, o: Send
     } catch {
       // not JSON: compared as text, no identity
     }
+    const id = responseIdentity(body, o.identityPointer, () => RequestEchoes.of(sent === undefined ? undefined : Buffer.from(sent), key));
     return {
       status: res.status,
       replayedHeader: res.headers.get('idempotent-replayed')?.toLowerCase() === 'true',
-      identity: identityLabel(body, o.identityPointer, () => RequestEchoes.of(sent === undefined ? undefined : Buffer.from(sent), key)),
+      identity: identityLabel(id, o.identityPointer),
+      identityValue: id?.value,
       canonical: canonicalJson(body),
     };
   } catch (err) {
@@ -48,8 +50,7 @@ export function fetchFailure(err: unknown): string {
 }
 
 /** The shared identity (src/http/response-identity) as a short label for evidence: `id=5`, `data.order_id=7`. */
-export function identityLabel(body: unknown, pointer?: string, echoes?: () => RequestEchoes): string | undefined {
-  const id = responseIdentity(body, pointer, echoes);
+export function identityLabel(id: ResponseIdentity | undefined, pointer?: string): string | undefined {
   if (id?.value === undefined) return undefined;
   if (pointer !== undefined) return `${pointer}=${id.value}`;
   const envelope = /^\/([^/,]+)\//.exec(id.source)?.[1];

@@ -63,8 +63,10 @@ export interface Answer {
   /** 0 when no HTTP answer came back (see error). */
   status: number;
   replayedHeader: boolean;
-  /** Resource identity (`id` / `*_id` on canonical JSON), when the answer has one. */
+  /** Resource identity as a label for evidence (`id=5`), when the answer has one. */
   identity?: string;
+  /** The same identity as compared (canonical JSON, src/http/response-identity.ts). */
+  identityValue?: string;
   /** canonical JSON of the body (compared, never printed). */
   canonical: string;
   error?: string;

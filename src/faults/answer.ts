@@ -28,10 +28,31 @@ export interface Judgement {
 export const isSuccess = (status: number | undefined): boolean => status !== undefined && status >= 200 && status < 300;
 export const isRefusal = (status: number | undefined): boolean => status !== undefined && status >= 400 && status < 500;
 
-/** 'same' / 'different' when both answers name a resource; undefined when either does not. */
+/**
+ * 'same' / 'different' when both answers name a resource; undefined when either does not. Identities
+ * made of several id fields are compared on the fields both name: a replay that stored a trimmed answer
+ * (`{"order_id":5}` for `{"order_id":5,"payment_id":9}`) names the same order, while any shared field
+ * with another value is another resource. With no field in common nothing can be said.
+ */
 export function compareIdentity(copy: Answer, reference: Answer | undefined): 'same' | 'different' | undefined {
   if (copy.identity === undefined || reference?.identity === undefined) return undefined;
-  return copy.identity === reference.identity ? 'same' : 'different';
+  if (copy.identity === reference.identity) return 'same';
+  const a = fieldsOf(copy.identity);
+  const b = fieldsOf(reference.identity);
+  if (a === undefined || b === undefined) return 'different';
+  const shared = Object.keys(a).filter((k) => k in b);
+  if (shared.length === 0) return undefined;
+  return shared.every((k) => JSON.stringify(a[k]) === JSON.stringify(b[k])) ? 'same' : 'different';
+}
+
+/** The fields of an identity that is a JSON object (canonical, so equal values stringify alike). */
+function fieldsOf(identity: string): Record<string, unknown> | undefined {
+  if (!identity.startsWith('{')) return undefined;
+  try {
+    return JSON.parse(identity) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -30,7 +30,7 @@ export async function sequentialDuplicate(ctx: CheckContext): Promise<CheckResul
   }
   if (!sameOutcome(second, first)) return result(CHECK, 'fail', `the second answer (${describeStatus(second.status)}) is not a replay of the first (${first.status})`, evidence);
   const replay = replayEvidence(second, first);
-  if (replay && !second.replayedHeader && (await identityIsShared(ctx, first.identity))) {
+  if (replay && !second.replayedHeader && (await identityIsShared(ctx, first))) {
     evidence.push(describeAnswer('control (another key and body)', await ctx.control()));
     return result(CHECK, 'inconclusive', `the answers name ${first.identity}, and so does another operation: that field is no resource id, so equal answers prove nothing; give the operation an x-doubletap-probe or --identity-pointer`, evidence);
   }

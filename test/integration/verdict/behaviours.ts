@@ -101,6 +101,12 @@ export const BEHAVIOURS: Record<string, (c: Ctx) => Promise<Reply>> = {
     if (n > 1) return { status: 429, body: { error: 'too_many_requests' } };
     return { status: 201, body: { id: await insert(c), sku: c.sku } };
   },
+  /** Correct; the first answer names the order and its payment, the stored replay only the order. */
+  'correct-trimmed-replay': async (c) => {
+    const r = await once(c);
+    const orderId = r.body.id as number;
+    return { status: r.replayed ? 200 : 201, body: r.replayed ? { order_id: orderId } : { order_id: orderId, payment_id: orderId + 1000, sku: c.sku } };
+  },
   /** Correct, no replay header; the replay comes from jsonb with its keys in another order. */
   'correct-no-header': async (c) => ({ status: 201, body: (await once(c)).body }),
   /** Correct, with the conventional Idempotent-Replayed header. */

@@ -41,6 +41,8 @@ const ROWS: Row[] = [
     why: 'the first answer says id 5, the replay "5": one resource, so no false alarm' },
   { behaviour: 'rate-limited', withBooks: 'inconclusive', without: 'inconclusive', reason: /all `error`.*429/,
     why: 'every duplicate is throttled (429) before the write: no copy tested the deduplication' },
+  { behaviour: 'correct-trimmed-replay', withBooks: 'pass', without: 'pass', answersShowWrites: true,
+    why: 'the first answer names order and payment, the replay (200) only the order: the same order, no false alarm' },
   { behaviour: 'correct-no-header', withBooks: 'pass', without: 'pass', answersShowWrites: true,
     why: 'no replay header and jsonb reorders the keys, but every replay names the same order id (canonical JSON)' },
   { behaviour: 'refuses-401', withBooks: 'inconclusive', without: 'inconclusive', reason: /401.*check the credentials/,

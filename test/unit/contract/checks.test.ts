@@ -10,7 +10,9 @@ const OP: Operation = {
   body: { mediaType: 'application/json', schema: { type: 'object' }, pointer: '' },
 };
 
-const a = (status: number, identity?: string, replayedHeader = false): Answer => ({ status, identity, replayedHeader, canonical: `${status}${identity}` });
+/** `identity` is the label; what is compared is the canonical value, here the label as a JSON string. */
+const a = (status: number, identity?: string, replayedHeader = false): Answer =>
+  ({ status, identity, identityValue: identity === undefined ? undefined : JSON.stringify(identity), replayedHeader, canonical: `${status}${identity}` });
 
 /** Answers are handed out in order; the probe reads the scripted values in order. */
 function ctx(answers: Answer[], probe?: number[], over: Partial<CheckContext> = {}): CheckContext & { sent: number; controls: number } {
@@ -44,6 +46,15 @@ describe('contract checks: evidence rules', () => {
       expect(r.status).to.equal('pass');
       expect(r.evidence).to.include.members(['probe orders: +3 on the 1st', 'probe orders: +0 on the 2nd']);
       expect(c.learned.unit).to.equal(3);
+    });
+    it('a stored replay that names fewer id fields names the same resource (the proxy compares alike)', async () => {
+      const full: Answer = { status: 201, identity: 'order_id=5,payment_id=9', identityValue: '{"order_id":"5","payment_id":"9"}', replayedHeader: false, canonical: 'f' };
+      const trimmed: Answer = { status: 200, identity: 'order_id=5', identityValue: '{"order_id":"5"}', replayedHeader: false, canonical: 't' };
+      const other: Answer = { ...trimmed, identity: 'order_id=6', identityValue: '{"order_id":"6"}' };
+      expect((await run(ctx([full, trimmed]))).status).to.equal('pass');
+      expect((await run(ctx([full, other]))).summary).to.match(/^re-executed/);
+      const conc = await CHECKS['concurrent-duplicate'](ctx([full, trimmed, trimmed]));
+      expect([conc.status, conc.evidence[1]]).to.deep.equal(['pass', 'identities: order_id=5,payment_id=9']);
     });
     it('a replay may answer 200 where the first answered 201: same id, one side effect, pass', async () => {
       expect((await run(ctx([a(201, 'id=1'), a(200, 'id=1')]))).status).to.equal('pass');

@@ -31,6 +31,15 @@ describe('classify (each fault judges its own copies)', () => {
     expect(out(replay, { status: 400 })).to.equal('rejected');
   });
 
+  it('several id fields: compared on the ones both answers name (a trimmed stored replay is the same resource)', () => {
+    const both = { status: 201, identity: '{"order_id":"5","payment_id":"9"}' };
+    expect(out(replay, { status: 200, identity: '{"order_id":"5"}' }, both)).to.equal('replayed');
+    expect(out(replay, { status: 201, identity: '{"order_id":"5","payment_id":"10"}' }, both)).to.equal('re-executed');
+    expect(out(replay, { status: 201, identity: '{"order_id":"6"}' }, both)).to.equal('re-executed');
+    expect(out(replay, { status: 201, identity: '{"ledger_id":"1"}' }, both)).to.equal('unverified');
+    expect(out(replay, { status: 201, identity: '"a"' }, { status: 201, identity: '"b"' })).to.equal('re-executed');
+  });
+
   it('equal bytes prove nothing: 204s, constant acks and answers without an id are unverified', () => {
     // Answers carry no body hash at all (answer-reader.ts): identical bodies cannot even be compared.
     const empty = { status: 204 };
