@@ -35,6 +35,9 @@ export interface EvidenceInput {
   kind: 'http' | 'kafka';
   minCopies: number;
   books: string[];
+  /** Invariants that would cover this rule but whose probe did not move while operations succeeded:
+   * not counted as books (a count that saw none of the writes cannot show the duplicates). */
+  unmoved?: string[];
   /** A relay that injects nothing (fraction 0) in a run that forces the service's own group to re-read:
    * its duplicates are the redeliveries, judged by the books alone (infra-faults.ts checks they happened). */
   forcedRedelivery?: boolean;
@@ -95,15 +98,21 @@ export function ruleEvidence(name: string, e: EvidenceInput): RuleEvidence {
   if (c.originals === 0) ev.reason = `${label}: no ${e.kind === 'kafka' ? 'message' : 'request'} matched during the window: check its match and the traffic`;
   else if (c.ops === 0) ev.reason = originalsReason(name, c);
   else if (e.kind === 'kafka' && !booksCover) {
-    ev.reason = `${label}: ${plural(c.copies, 'copy', 'copies')}, and a Kafka copy shows only in the books: add an invariant over a side-effect probe that counts ops(${name})`;
+    ev.reason = `${label}: ${plural(c.copies, 'copy', 'copies')}, and a Kafka copy shows only in the books: ${noBooks(e)}add an invariant over a side-effect probe that counts ops(${name})`;
   } else if (e.forcedRedelivery) {
     // Sufficient: the books cover the relay, and the duplicates are the group's re-reads, not copies.
-  } else if (judged < e.minCopies) ev.reason = shortReason(label, c, judged, e.minCopies, booksCover);
+  } else if (judged < e.minCopies) ev.reason = shortReason(label, judged, e);
   else if (e.kind === 'http' && !booksCover && unverified > 0) {
-    ev.reason = `${label}: ${plural(c.copies, 'copy', 'copies')}, ${unverified} \`unverified\` (${unverifiedWhy(c)}), and no probe reads the books: add a side-effect probe with an invariant over ops(${name}), or set http.rules[].responseId to the resource id in the answer`;
+    ev.reason = `${label}: ${plural(c.copies, 'copy', 'copies')}, ${unverified} \`unverified\` (${unverifiedWhy(c)}), and no probe reads the books: ${noBooks(e)}add a side-effect probe with an invariant over ops(${name}), or set http.rules[].responseId to the resource id in the answer`;
   }
   ev.sufficient = ev.reason === undefined;
   return ev;
+}
+
+/** When the rule had books that saw none of its writes, say so before what to add. */
+function noBooks(e: EvidenceInput): string {
+  if (!e.unmoved?.length) return '';
+  return `${e.unmoved.join(', ')} did not move while ${plural(e.counts.ops, 'operation')} succeeded, so ${e.unmoved.length === 1 ? 'it does' : 'they do'} not see these writes; `;
 }
 
 /** Why copies could not be judged from their answers, most specific first. */
@@ -115,7 +124,10 @@ function unverifiedWhy(c: RuleCounts): string {
   return parts.length > 0 ? parts.join('; ') : 'answers that name no resource: empty, constant, no id';
 }
 
-function shortReason(label: string, c: RuleCounts, judged: number, min: number, booksCover: boolean): string {
+function shortReason(label: string, judged: number, e: EvidenceInput): string {
+  const c = e.counts;
+  const min = e.minCopies;
+  const booksCover = e.books.length > 0;
   const o = c.outcomes;
   if (c.copies === 0 && c.retries === 0) return `${label}: no copy was sent${droppedText(c.dropped)}: raise the fraction or the budget, or run longer`;
   const only = OUTCOMES.filter((k) => o[k] > 0);
@@ -125,7 +137,7 @@ function shortReason(label: string, c: RuleCounts, judged: number, min: number, 
   // Too few judged because the answers cannot judge them: more traffic would not help, the books would.
   if (o.unverified > 0 && !booksCover) {
     const which = only.length === 1 ? 'all' : `${o.unverified} of them`;
-    return `${label}: ${plural(c.copies, 'copy', 'copies')}, ${which} \`unverified\` (${unverifiedWhy(c)}), and no probe reads the books: add a side-effect probe with an invariant over ops(…), or set the rule's responseId`;
+    return `${label}: ${plural(c.copies, 'copy', 'copies')}, ${which} \`unverified\` (${unverifiedWhy(c)}), and no probe reads the books: ${noBooks(e)}add a side-effect probe with an invariant over ops(…), or set the rule's responseId`;
   }
   const seen = only.map((k) => `${o[k]} ${k}`).join(', ');
   return `${label}: only ${judged} of ${plural(c.copies, 'copy', 'copies')} have a verdict-bearing outcome (${seen}); at least ${min} are needed (evidence.minCopies): run longer or raise the fraction`;

@@ -90,9 +90,13 @@ export async function buildVerdict(input: VerdictInput): Promise<Verdict> {
 
   const evidence: Record<string, RuleEvidence> = {};
   for (const name of names) {
-    const books = booksFor(name, scenario.invariants, roleOf);
+    // A bound over a probe that saw none of the rule's writes bounds nothing (a grows_at_most over the
+    // wrong table holds at 0): such books do not judge the copies only they could judge.
+    const covering = booksFor(name, scenario.invariants, roleOf);
+    const unmoved = tally.get(name).ops > 0 ? covering.filter((b) => invariants.find((i) => i.name === b)?.actual === 0) : [];
+    const books = covering.filter((b) => !unmoved.includes(b));
     const forcedRedelivery = (scenario.kafka?.redeliver?.length ?? 0) > 0 && scenario.kafka?.relays.find((r) => r.name === name)?.fraction === 0;
-    evidence[name] = ruleEvidence(name, { counts: tally.get(name), kind: relays.has(name) ? 'kafka' : 'http', minCopies: scenario.evidence.minCopies, books, forcedRedelivery });
+    evidence[name] = ruleEvidence(name, { counts: tally.get(name), kind: relays.has(name) ? 'kafka' : 'http', minCopies: scenario.evidence.minCopies, books, unmoved, forcedRedelivery });
   }
   // The books win over an answer: a copy that named a new resource while every bound on this rule's
   // side effects held exactly is a service handing out fresh ids for duplicates, not a second write.

@@ -65,7 +65,7 @@ const ROWS: Row[] = [
     why: 'the first of three copies runs again and its answer is stored; the other two replay it: one re-execution per key, not three' },
 ];
 
-function scenarioFor(upstream: string, row: Row, tag: string, books: boolean, dbUrl: string, probedTag = tag) {
+function scenarioFor(upstream: string, row: Row, tag: string, books: boolean, dbUrl: string, probedTag = tag, bound: 'grows_by' | 'grows_at_most' = 'grows_by') {
   const copies = row.copies ?? 1;
   const fault = row.fault === 'burst' ? { kind: 'burst', copies, within: '5ms' } : { kind: 'replay', copies, delay: { dist: 'uniform', min: '5ms', max: '30ms' } };
   return parseScenario({
@@ -80,7 +80,7 @@ function scenarioFor(upstream: string, row: Row, tag: string, books: boolean, db
       http: [{ rule: 'create', url: `/${row.behaviour}/${tag}/orders`, rate: '40/s', total: OPS, concurrency: 4, body: { sku: 'A-{{seq}}' }, retry: { attempts: 1 } }],
     },
     ...(books
-      ? { probes: { orders: { sql: `select count(*) from orders where tag = '${probedTag}'`, url: dbUrl } }, invariants: [{ probe: 'orders', grows_by: 'ops(create)' }] }
+      ? { probes: { orders: { sql: `select count(*) from orders where tag = '${probedTag}'`, url: dbUrl } }, invariants: [{ probe: 'orders', [bound]: 'ops(create)' }] }
       : {}),
   });
 }
@@ -98,6 +98,19 @@ describe('verdict truth table (real services on PostgreSQL)', function () {
     expect(verdict.reason).to.match(/^orders did not move while it should have grown by \d+ = ops\(create\): it does not see these writes/);
     expect(verdict.invariants[0]).to.include({ ok: false, blind: true, actual: 0 });
     expect(verdict.evidence!.create.outcomes.replayed).to.equal(verdict.evidence!.create.copies);
+  });
+
+  it('an upper bound over a probe that never moves holds at 0 but bounds nothing: a service running every duplicate (204) is inconclusive, not a pass', async () => {
+    const row: Row = { behaviour: 'executes-204', withBooks: 'inconclusive', without: 'inconclusive', why: '' };
+    const scenario = scenarioFor(env.svc().url, row, 'blind_at_most', true, env.db().url, 'nobody_writes_this_tag', 'grows_at_most');
+    const { verdict } = await runExperiment(scenario, { reportDir: tempRunDir('blind-at-most'), logger: silentLogger(), pretty: false });
+    expect(verdict.status, verdict.reason).to.equal('inconclusive');
+    expect(verdict.invariants[0]).to.include({ ok: true, actual: 0 });
+    expect(verdict.evidence!.create.books).to.deep.equal([]);
+    expect(verdict.reason).to.match(/all `unverified`.*orders grows by at most ops\(create\) did not move while \d+ operations succeeded, so it does not see these writes/);
+    // The rows are there, under the service's own tag: every duplicate ran.
+    const rows = Number(((await env.db().query(`select count(*) as n from orders where tag = 'blind_at_most'`)) as Array<{ n: string }>)[0].n);
+    expect(rows).to.equal(verdict.evidence!.create.ops + verdict.evidence!.create.copies);
   });
 
   for (const row of ROWS) {
