@@ -4,7 +4,9 @@
 //  - an identity that names more than one operation is no resource identity (a store, a currency, a
 //    status): equal values prove nothing, so the rule's answers are judged without it from then on;
 //  - an id that only repeats the request (src/http/response-identity.ts, echoes) is no identity either;
-//  - an identical copy naming the resource a sibling copy created replays that sibling's execution.
+//  - an identical copy naming the resource a sibling copy created replays that sibling's execution;
+//  - a replay header on the original itself (sent before any copy of it) is set on every answer, so it
+//    proves nothing on a copy either: the rule's headers are ignored from then on.
 import { fingerprint } from '../chaos/recent-keys';
 import type { Answer, FaultDriver, Judgement } from '../faults';
 import { classify } from './classify';
@@ -28,6 +30,8 @@ const OWNERS_CAPACITY = 10_000;
  */
 class IdentityOwners {
   repeated = false;
+  /** An original answered with the replay header before any copy of it was sent. */
+  headerAlwaysOn = false;
   private readonly owners = new Map<number, number>();
 
   note(identity: string | undefined, operation: string): void {
@@ -56,6 +60,11 @@ export class CopyJudge {
     const operation = ex.key ?? ex.id;
     owners.note(reference?.identity, operation);
     owners.note(result.identity, operation);
+    // After-response copies go out once the original is answered: the original was the first request
+    // with its key, so a replay header on it is not a replay. (A burst copy may legitimately beat its
+    // original, whose header is then true.)
+    if (driver.clock === 'after-response' && reference === ex.original && reference?.replayedHeader) owners.headerAlwaysOn = true;
+    if (owners.headerAlwaysOn) result = { ...result, replayedHeader: undefined };
     if (owners.repeated && (result.identity !== undefined || reference?.identity !== undefined)) {
       const judged = classify(driver, withoutIdentity(result), reference && withoutIdentity(reference));
       return { ...judged, identityIgnored: 'repeats' };

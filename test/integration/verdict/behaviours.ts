@@ -107,6 +107,9 @@ export const BEHAVIOURS: Record<string, (c: Ctx) => Promise<Reply>> = {
     const orderId = r.body.id as number;
     return { status: r.replayed ? 200 : 201, body: r.replayed ? { order_id: orderId } : { order_id: orderId, payment_id: orderId + 1000, sku: c.sku } };
   },
+  /** Runs every duplicate behind a middleware that sets `Idempotent-Replayed: true` on every answer,
+   * the first one too; the answer names nothing. */
+  'header-always': async (c) => (await insert(c), { status: 201, body: { status: 'accepted' }, headers: { 'idempotent-replayed': 'true' } }),
   /** Correct, no replay header; the replay comes from jsonb with its keys in another order. */
   'correct-no-header': async (c) => ({ status: 201, body: (await once(c)).body }),
   /** Correct, with the conventional Idempotent-Replayed header. */

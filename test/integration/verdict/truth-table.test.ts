@@ -43,6 +43,8 @@ const ROWS: Row[] = [
     why: 'every duplicate is throttled (429) before the write: no copy tested the deduplication' },
   { behaviour: 'correct-trimmed-replay', withBooks: 'pass', without: 'pass', answersShowWrites: true,
     why: 'the first answer names order and payment, the replay (200) only the order: the same order, no false alarm' },
+  { behaviour: 'header-always', withBooks: 'fail', without: 'inconclusive', reason: /unverified|extra/,
+    why: 'the replay header is on every answer, the first too: it proves nothing, so only the books can judge' },
   { behaviour: 'correct-no-header', withBooks: 'pass', without: 'pass', answersShowWrites: true,
     why: 'no replay header and jsonb reorders the keys, but every replay names the same order id (canonical JSON)' },
   { behaviour: 'refuses-401', withBooks: 'inconclusive', without: 'inconclusive', reason: /401.*check the credentials/,

@@ -60,6 +60,22 @@ describe('http/judge-copy', () => {
     expect(judge.judge(c, replay, ok(1), ok(1))).to.deep.equal({ outcome: 'replayed', verifiedBy: 'identity' });
   });
 
+  it('a replay header on an original answered before any copy is always on: ignored for the rule from then on', () => {
+    const judge = new CopyJudge();
+    const r = rule('r');
+    const [first] = exchange(r, 'k1');
+    const flagged: Answer = { status: 201, replayedHeader: true };
+    first.ex.original = flagged;
+    expect(judge.judge(first, replay, { status: 201, replayedHeader: true }, flagged)).to.deep.equal({ outcome: 'unverified' });
+    const [second] = exchange(r, 'k2');
+    second.ex.original = { status: 201 };
+    expect(judge.judge(second, replay, { status: 201, replayedHeader: true }, second.ex.original)).to.deep.equal({ outcome: 'unverified' });
+    // A burst copy may beat its original, which then rightly says replayed: not a sign of anything.
+    const [raced] = exchange(rule('b'), 'k3');
+    raced.ex.original = flagged;
+    expect(judge.judge(raced, faultDriver('burst'), { status: 201, replayedHeader: true }, flagged)).to.deep.equal({ outcome: 'replayed', verifiedBy: 'header' });
+  });
+
   it('says when an answer had only echoed ids', () => {
     const [a] = exchange(rule('r'), 'k1');
     expect(new CopyJudge().judge(a, replay, { status: 201, identityEcho: true }, { status: 201 })).to.deep.equal({ outcome: 'unverified', identityIgnored: 'echo' });
