@@ -30,8 +30,14 @@ const OWNERS_CAPACITY = 10_000;
  */
 class IdentityOwners {
   repeated = false;
-  /** An original answered with the replay header before any copy of it was sent. */
-  headerAlwaysOn = false;
+  /** Originals answered before any copy of theirs, with and without the replay header. One stray
+   * replay (a key first sent before the window) does not condemn the header; a header on all does. */
+  headerOnFirst = 0;
+  headerOffFirst = 0;
+
+  get headerAlwaysOn(): boolean {
+    return this.headerOnFirst > 0 && this.headerOffFirst === 0;
+  }
   private readonly owners = new Map<number, number>();
 
   note(identity: string | undefined, operation: string): void {
@@ -57,17 +63,21 @@ export class CopyJudge {
   judge(copy: PlannedCopy, driver: FaultDriver, result: Answer, reference: Answer | undefined): CopyJudgement {
     const { ex } = copy;
     const owners = this.ownersOf(ex.rule);
-    const operation = ex.key ?? ex.id;
-    owners.note(reference?.identity, operation);
-    owners.note(result.identity, operation);
+    // Only the operation's own answer is recorded: a copy naming another operation's resource (a
+    // service replaying the wrong key's answer) must be judged against it, not hide itself as a repeat.
+    owners.note(reference?.identity, operationOf(copy));
     // After-response copies go out once the original is answered: the original was the first request
     // with its key, so a replay header on it is not a replay. (A burst copy may legitimately beat its
     // original, whose header is then true.)
-    if (driver.clock === 'after-response' && reference === ex.original && reference?.replayedHeader) owners.headerAlwaysOn = true;
+    if (driver.clock === 'after-response' && reference === ex.original && ex.headerCounted !== true) {
+      ex.headerCounted = true;
+      if (reference?.replayedHeader) owners.headerOnFirst += 1;
+      else owners.headerOffFirst += 1;
+    }
     if (owners.headerAlwaysOn) result = { ...result, replayedHeader: undefined };
     if (owners.repeated && (result.identity !== undefined || reference?.identity !== undefined)) {
       const judged = classify(driver, withoutIdentity(result), reference && withoutIdentity(reference));
-      return { ...judged, identityIgnored: 'repeats' };
+      return judged.outcome === 'unverified' ? { ...judged, identityIgnored: 'repeats' } : judged;
     }
     const judged = this.amongSiblings(copy, classify(driver, result, reference), result);
     return result.identityEcho && judged.outcome === 'unverified' ? { ...judged, identityIgnored: 'echo' } : judged;
@@ -75,7 +85,7 @@ export class CopyJudge {
 
   /** A copy that overtook an original that did not succeed: its identity is the operation's. */
   noteExecution(copy: PlannedCopy, result: Answer): void {
-    this.ownersOf(copy.ex.rule).note(result.identity, copy.ex.key ?? copy.ex.id);
+    this.ownersOf(copy.ex.rule).note(result.identity, operationOf(copy));
   }
 
   /**
@@ -88,7 +98,7 @@ export class CopyJudge {
    */
   private amongSiblings(copy: PlannedCopy, judged: Judgement, result: Answer): Judgement {
     const identity = result.identity;
-    if (judged.outcome !== 're-executed' || identity === undefined || copy.sent?.bodySha256 !== copy.ex.bodySha256) return judged;
+    if (judged.outcome !== 're-executed' || judged.verifiedBy !== 'identity' || identity === undefined || copy.sent?.bodySha256 !== copy.ex.bodySha256) return judged;
     const ex = copy.ex;
     if (ex.executedIdentities?.has(identity)) return { outcome: 'replayed', verifiedBy: 'identity' };
     (ex.executedIdentities ??= new Set()).add(identity);
@@ -100,6 +110,12 @@ export class CopyJudge {
     if (!o) this.byRule.set(rule, (o = new IdentityOwners()));
     return o;
   }
+}
+
+/** The logical operation: its key; without one, its body (a client's keyless retry is the same
+ * operation, and a service deduplicating by body answers both with one resource). */
+function operationOf(copy: PlannedCopy): string {
+  return copy.ex.key ?? copy.ex.bodySha256 ?? copy.ex.id;
 }
 
 function withoutIdentity(a: Answer): Answer {

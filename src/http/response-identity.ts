@@ -52,8 +52,8 @@ function usable(v: unknown): boolean {
  * What the request itself said: an answer field holding one of these names nothing the service made.
  * A client-chosen id (`{"id":"ord-1"}` in the request), a product or account the request names, or the
  * Idempotency-Key comes back the same from a service that runs every duplicate. Strings match any
- * string in the request; numbers match only under the same field name (an order id 250 and an amount
- * of 250 meet by chance).
+ * string in the request; numbers match only a top-level request field of the same name (an order id
+ * 250 and an amount of 250, or an item id 3 and order 3, meet by chance).
  */
 export class RequestEchoes {
   private values: Set<string> | undefined;
@@ -82,17 +82,25 @@ export class RequestEchoes {
 
   private collected(): Set<string> {
     const values = new Set<string>();
-    const doc = parsed(this.text);
-    if (doc !== undefined) collect(doc, '', values);
+    try {
+      const doc = parsed(this.text);
+      if (doc !== undefined) collect(doc, 0, '', values);
+    } catch {
+      // A client's body nested deeper than the stack: no echoes rather than an exception in the
+      // answer's handler (this runs inside undici's and node:http's callbacks).
+    }
     return values;
   }
 }
 
-function collect(v: unknown, field: string, into: Set<string>): void {
+/** Strings anywhere; numbers only as top-level fields, where a client-chosen id sits (`items[].id`
+ * numbers of a cart meet small order ids by chance). */
+function collect(v: unknown, depth: number, field: string, into: Set<string>): void {
   if (typeof v === 'string' && v !== '') into.add(`s:${v}`);
-  else if (typeof v === 'number' && Number.isFinite(v)) into.add(`n:${field}=${v}`);
-  else if (Array.isArray(v)) for (const item of v) collect(item, field, into);
-  else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) collect(x, k, into);
+  else if (typeof v === 'number' && Number.isFinite(v)) {
+    if (depth === 1) into.add(`n:${field}=${v}`);
+  } else if (Array.isArray(v)) for (const item of v) collect(item, depth + 1, field, into);
+  else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) collect(x, depth + 1, k, into);
 }
 
 /** Echoed ids are never identities: lazily built, since most answers are judged without reading them. */

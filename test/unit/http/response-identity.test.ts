@@ -29,7 +29,7 @@ describe('http/response-identity', () => {
     expect(responseIdentity('[{"id":1}]')).to.equal(undefined);
   });
 
-  it('an id that only repeats the request is no identity: client-chosen ids, the key; numbers only under their own name', () => {
+  it('an id that only repeats the request is no identity: client-chosen ids, the key; numbers only as top-level fields of that name', () => {
     let parses = 0;
     const sent = (body: unknown, key?: string) => () => (parses++, RequestEchoes.of(Buffer.from(JSON.stringify(body)), key));
     // The client chose the id: the answer's `id` echoes it, the server's own `order_id` is the identity.
@@ -37,9 +37,14 @@ describe('http/response-identity', () => {
     expect(responseIdentity({ id: 'ord-1', status: 'created' }, undefined, sent({ order: { id: 'ord-1' } }))).to.deep.equal({ source: 'echo', echoed: true });
     expect(responseIdentity({ sku_id: 'A-1' }, undefined, sent({ sku: 'A-1' }))?.echoed).to.equal(true);
     expect(responseIdentity({ payment_id: 'k-7' }, undefined, sent({}, 'k-7'))?.echoed).to.equal(true);
-    // An order id 250 beside an amount of 250 is chance, not an echo; 250 under `id` in the request is one.
+    // An order id 250 beside an amount of 250, or an item id 250 in the cart, is chance, not an echo;
+    // 250 as the request's own top-level `id` is one.
     expect(responseIdentity({ id: 250 }, undefined, sent({ amount_cents: 250 }))?.value).to.equal('{"id":"250"}');
-    expect(responseIdentity({ id: 250 }, undefined, sent({ items: [{ id: 250 }] }))?.echoed).to.equal(true);
+    expect(responseIdentity({ id: 250 }, undefined, sent({ items: [{ id: 250 }] }))?.value).to.equal('{"id":"250"}');
+    expect(responseIdentity({ id: 250 }, undefined, sent({ id: 250 }))?.echoed).to.equal(true);
+    // A body nested deeper than the stack: no echoes, no exception.
+    const deep = Buffer.from('['.repeat(200_000) + '"x"' + ']'.repeat(200_000));
+    expect(responseIdentity({ id: 'x' }, undefined, () => RequestEchoes.of(deep, undefined))?.value).to.equal('{"id":"x"}');
     // A configured pointer is checked too; the request is parsed once per answer, and only when an id is there.
     parses = 0;
     expect(responseIdentity({ ref: 'A-1' }, '/ref', sent(['A-1']))).to.deep.equal({ source: '/ref', echoed: true });
