@@ -41,7 +41,7 @@ export function rngFor(seed: number, ruleName: string, identity: string): Random
  * (Alea's Mash makes three, ~1.5–3 µs: at 10 % a relay spent more on seeding than on its copies).
  * Only a picked request seeds a generator, for its fault and delays.
  */
-export function pickDraw(seed: number, ruleName: string, identity: string): number {
+function pickDraw(seed: number, ruleName: string, identity: string): number {
   return fingerprint(`${seed}\u0000${ruleName}\u0000${identity}`) / 2 ** 53;
 }
 

@@ -43,14 +43,15 @@ export interface ContextOptions extends PlanOptions, Omit<SendOptions, 'method'>
 
 export function createCheckContext(op: Operation, index: number, probe: ProbeReader | undefined, o: ContextOptions): CheckContext {
   let control: Promise<Answer> | undefined;
+  const sendOp = (req: PlannedRequest, key: string | undefined) => send(req, key, { ...o, method: op.method });
   return {
     op,
     concurrency: o.concurrency,
     key: (check) => makeKey(op, `dt-${o.runId}-${index}-${check}`),
     request: (check) => planRequest(op, check, 0, o),
     otherBody: (check, first) => planOtherBody(op, check, first, o),
-    send: (req, key) => send(req, key, { ...o, method: op.method }),
-    control: () => (control ??= send(planRequest(op, CONTROL, 0, o), makeKey(op, `dt-${o.runId}-${index}-${CONTROL}`), { ...o, method: op.method })),
+    send: sendOp,
+    control: () => (control ??= sendOp(planRequest(op, CONTROL, 0, o), makeKey(op, `dt-${o.runId}-${index}-${CONTROL}`))),
     probe,
     learned: {},
     link: o.link,

@@ -141,7 +141,7 @@ export function sendCopy(upstream: Upstream, spec: CopySpec, timeoutMs: number, 
   // (undici skips undefined values; a delete would turn the object into a slow dictionary).
   for (const name of REFRAMED) if (headers[name] !== undefined) headers[name] = undefined;
   headers['content-length'] = String(spec.body.length);
-  const attempt = new CopyAttempt(spec.identityPointer, { body: spec.body, key: spec.key }, timeoutMs, done);
+  const attempt = new CopyAttempt(spec.identityPointer, spec, timeoutMs, done);
   // dispatch() reports every failure (invalid header included) through onError, never by throwing.
   upstream.copies.dispatch({ method: spec.method, path: upstream.basePath + spec.url, headers, body: spec.body }, attempt);
   return attempt;

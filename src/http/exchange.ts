@@ -42,11 +42,6 @@ export class Exchange implements PendingHold {
   /** The answer copies are compared with when the original did not succeed: the first copy that did
    * the operation's one execution (a burst copy that overtook the original). */
   standIn: AttemptResult | undefined;
-  /** Resources named by this original's copies judged re-executed: a later identical copy naming one of
-   * them replays that sibling's execution (one extra write, counted once). Allocated on the first. */
-  executedIdentities: Set<string> | undefined;
-  /** Its original's replay header was counted once for the rule (judge-copy.ts, header always on). */
-  headerCounted: boolean | undefined;
   /** Body bytes reserved for pending copies, and how many of them are not done (chaos/pending-bytes.ts). */
   heldBytes = 0;
   heldCopies = 0;

@@ -10,6 +10,7 @@
 import { fingerprint } from '../chaos/recent-keys';
 import type { Answer, FaultDriver, Judgement } from '../faults';
 import { classify } from './classify';
+import type { Exchange } from './exchange';
 import type { CompiledRule } from './match';
 import type { PlannedCopy } from './planned-copy';
 
@@ -29,16 +30,16 @@ const OWNERS_CAPACITY = 10_000;
  * from then on the rule's identities are not used at all.
  */
 class IdentityOwners {
+  private readonly owners = new Map<number, number>();
   repeated = false;
-  /** Originals answered before any copy of theirs, with and without the replay header. One stray
+  /** Originals answered before any copy of theirs, seen with and without the replay header. One stray
    * replay (a key first sent before the window) does not condemn the header; a header on all does. */
-  headerOnFirst = 0;
-  headerOffFirst = 0;
+  headerOnFirst = false;
+  headerOffFirst = false;
 
   get headerAlwaysOn(): boolean {
-    return this.headerOnFirst > 0 && this.headerOffFirst === 0;
+    return this.headerOnFirst && !this.headerOffFirst;
   }
-  private readonly owners = new Map<number, number>();
 
   note(identity: string | undefined, operation: string): void {
     if (identity === undefined || this.repeated) return;
@@ -58,6 +59,9 @@ class IdentityOwners {
 export class CopyJudge {
   /** Weak: a standing proxy re-armed with new rules starts afresh. */
   private readonly byRule = new WeakMap<CompiledRule, IdentityOwners>();
+  /** Per original, the resources its copies judged re-executed named (see amongSiblings). Weak, and
+   * here rather than on the Exchange: every matched request makes one, few ever need this. */
+  private readonly executed = new WeakMap<Exchange, Set<string>>();
 
   /** `reference`: the original's answer, or the stand-in copy that did the operation's one execution. */
   judge(copy: PlannedCopy, driver: FaultDriver, result: Answer, reference: Answer | undefined): CopyJudgement {
@@ -69,10 +73,9 @@ export class CopyJudge {
     // After-response copies go out once the original is answered: the original was the first request
     // with its key, so a replay header on it is not a replay. (A burst copy may legitimately beat its
     // original, whose header is then true.)
-    if (driver.clock === 'after-response' && reference === ex.original && ex.headerCounted !== true) {
-      ex.headerCounted = true;
-      if (reference?.replayedHeader) owners.headerOnFirst += 1;
-      else owners.headerOffFirst += 1;
+    if (driver.clock === 'after-response' && reference === ex.original) {
+      if (reference?.replayedHeader) owners.headerOnFirst = true;
+      else owners.headerOffFirst = true;
     }
     if (owners.headerAlwaysOn) result = { ...result, replayedHeader: undefined };
     if (owners.repeated && (result.identity !== undefined || reference?.identity !== undefined)) {
@@ -99,9 +102,10 @@ export class CopyJudge {
   private amongSiblings(copy: PlannedCopy, judged: Judgement, result: Answer): Judgement {
     const identity = result.identity;
     if (judged.outcome !== 're-executed' || judged.verifiedBy !== 'identity' || identity === undefined || copy.sent?.bodySha256 !== copy.ex.bodySha256) return judged;
-    const ex = copy.ex;
-    if (ex.executedIdentities?.has(identity)) return { outcome: 'replayed', verifiedBy: 'identity' };
-    (ex.executedIdentities ??= new Set()).add(identity);
+    const seen = this.executed.get(copy.ex);
+    if (seen?.has(identity)) return { outcome: 'replayed', verifiedBy: 'identity' };
+    if (seen) seen.add(identity);
+    else this.executed.set(copy.ex, new Set([identity]));
     return judged;
   }
 

@@ -29,6 +29,9 @@ export class Journal {
   private failed: Error | undefined;
   /** Lines that never reached the file. */
   lost = 0;
+  /** Batches handed to the stream whose bytes the file may not have yet, oldest first. */
+  private unwritten: Array<{ end: number; lines: number }> = [];
+  private handedBytes = 0;
 
   /**
    * The file is opened here, synchronously: a journal that cannot be written at start (a directory, no
@@ -100,10 +103,6 @@ export class Journal {
     this.unwritten.push({ end: this.handedBytes, lines: lineCount(text) });
     this.stream.write(text);
   };
-
-  /** Batches handed to the stream whose bytes the file may not have yet, oldest first. */
-  private unwritten: Array<{ end: number; lines: number }> = [];
-  private handedBytes = 0;
 
   private streamFailed(err: Error): void {
     this.fail(err);
