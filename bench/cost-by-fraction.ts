@@ -1,15 +1,16 @@
-// `npx tsx bench/cost-by-fraction.ts [--fractions 0,0.1,1] [--delay-ms 5-50] [--rounds 5] [--seconds 3] [--warmup 2] [--paired] [--before DIST]`
+// `npx tsx bench/cost-by-fraction.ts [--fractions 0,0.1,1] [--delay-ms 5-50] [--rounds 5] [--seconds 3] [--warmup 2] [--paired] [--before DIST[,DIST]] [--pin]`
 // (after `npm run build`): what a copy costs, measured from outside the proxy. For each fraction, one
 // doubletap proxy; per round and per proxy: requests/s, CPU µs per request (user / system, from
 // /proc), and read/write syscalls per request (/proc/PID/io: each copy should add one of each).
 // Serial (default) loads one proxy at a time, interleaved; --paired loads them all at once, each with
 // its own wrk, so they meet the same VM speed at every instant (the drift cancels in the ratios; the
 // absolute numbers are those of a contended machine). Ratios are against the first fraction.
-// --before DIST: each fraction also runs on that build (another commit's dist/, copied aside), in the
+// --before DIST[,DIST…]: each fraction also runs on those builds (another commit's dist/, copied aside), in the
 // same rounds, so a change is measured against its baseline under the same drift.
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { runLoad } from './lib/load';
-import { startTs, type Child } from './lib/proc';
+import { pinning, startTs, type Child } from './lib/proc';
 
 const arg = (n: string, d: string) => (process.argv.includes(`--${n}`) ? process.argv[process.argv.indexOf(`--${n}`) + 1] : d);
 const fractions = arg('fractions', '0,0.1,1').split(',').map(Number);
@@ -18,7 +19,8 @@ const seconds = Number(arg('seconds', '3'));
 const warmup = Number(arg('warmup', '2'));
 const paired = process.argv.includes('--paired');
 const [minMs, maxMs] = arg('delay-ms', '').split('-');
-const before = process.argv.includes('--before') ? arg('before', '') : undefined;
+const pin = process.argv.includes('--pin');
+const befores = process.argv.includes('--before') ? arg('before', '').split(',') : [];
 const delay = maxMs ? { dist: 'uniform', min: `${minMs}ms`, max: `${maxMs}ms` } : undefined;
 const CLK_TCK = 100;
 
@@ -48,11 +50,16 @@ async function measure(p: Child, nonce: string, connections: number): Promise<Ro
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[(xs.length - 1) >> 1];
 
 async function main(): Promise<void> {
+  // --pin: the load generator and the upstream (children of this process) on the first CPUs, each
+  // proxy on the last one (bench/lib/proc.ts `pinning`), as `npm run bench` does.
+  const pinned = pin ? pinning() : undefined;
+  if (pin && !pinned) throw new Error('--pin: needs two CPUs and taskset');
   const upstream = await startTs('bench/servers/upstream.ts');
   const rules = (fraction: number) => JSON.stringify([{ name: 'orders', match: { method: 'POST', path: '/**' }, fraction, faults: [{ kind: 'replay', ...(delay ? { delay } : {}) }] }]);
   // Each target: a fraction on this build, then (with --before) the same fraction on the other one.
-  const targets = fractions.flatMap((f) => [{ f, name: `f=${f}`, args: [] as string[] }, ...(before ? [{ f, name: `f=${f} before`, args: ['--dist', before] }] : [])]);
+  const targets = fractions.flatMap((f) => [{ f, name: `f=${f}`, args: [] as string[] }, ...befores.map((dir) => ({ f, name: `f=${f} ${befores.length > 1 ? basename(dir) : 'before'}`, args: ['--dist', dir] }))]);
   const proxies = await Promise.all(targets.map((t) => startTs('bench/servers/doubletap-proxy.ts', ['--upstream', upstream.url, '--rules', rules(t.f), ...t.args])));
+  for (const p of proxies) pinned?.pinProxy(p.pid);
   const connections = paired ? Math.max(4, Math.floor(32 / proxies.length)) : 32;
   try {
     await Promise.all(proxies.map((p) => runLoad({ url: p.url + '/orders', connections, seconds: warmup, nonce: `warm-${p.pid}` })));

@@ -1,5 +1,5 @@
 // Relay throughput and latency against a plain kafkajs consume→produce loop, same broker, same run.
-//   npx tsx bench/relay.ts [--smoke] [--rounds N] [--messages N]   (KAFKA_BROKERS=HOST:PORT to use a running broker)
+//   npx tsx bench/relay.ts [--smoke] [--rounds N] [--messages N] [--before DIR]   (KAFKA_BROKERS=HOST:PORT to use a running broker)
 // Rounds are interleaved (plain, 0 %, 10 %, plain, …) so a burst of noise on the machine hits every
 // variant once; latency is measured in the first round only.
 // Throughput: N pre-produced 1 KiB messages drained source → destination, in messages/s from the first
@@ -85,16 +85,22 @@ async function plainLoop(kafka: Kafka, from: string, to: string) {
   };
 }
 
-async function startDoubletap(brokers: string[], from: string, to: string, fraction: number) {
+/** `--before DIR`: the relay of another checkout (e.g. a worktree of the previous commit), measured
+ * beside this one in the same rounds: a change is compared with its baseline under the same drift. */
+const beforeArg = process.argv.indexOf('--before');
+const beforeDir = beforeArg > 0 ? process.argv[beforeArg + 1] : undefined;
+const relayOf = (dir: string | undefined): typeof startRelay => (dir ? (require(join(dir, 'src/kafka/relay')) as { startRelay: typeof startRelay }).startRelay : startRelay);
+
+async function startDoubletap(brokers: string[], from: string, to: string, fraction: number, start: typeof startRelay) {
   const s = parseScenario({ version: 1, name: 'bench', seed: 1, kafka: { brokers, relays: [{ name: 'bench', from, to, group: `bench-${to}`, fraction, identity: { header: 'message-id' }, fromBeginning: true }] } });
-  const relay = await startRelay({
+  const relay = await start({
     kafka: s.kafka!, relay: s.kafka!.relays[0], seed: 1, dryRun: false, budget: new Budget({}), halt: new HaltSwitch(),
     metrics: createMetrics(), journal: new Journal(), logger: silentLogger(),
   });
   return () => relay.close();
 }
 
-type Variant = { name: string; fraction: number | null };
+type Variant = { name: string; fraction: number | null; dir?: string };
 
 async function measure(brokers: string[], kafka: Kafka, v: Variant, source: string, round: number) {
   const dest = uniqueTopic(`bench-dst-${v.name}`);
@@ -102,8 +108,12 @@ async function measure(brokers: string[], kafka: Kafka, v: Variant, source: stri
   const copies = v.fraction ? Array.from({ length: N }, (_, i) => i).filter((i) => decide(1, { name: 'bench', fraction: v.fraction!, faults: [{ weight: 1 }] }, `b-${i}`).picked).length : 0;
   const reader = await drain(kafka, dest, N + copies);
   const t0 = Date.now();
-  const stop = v.fraction === null ? await plainLoop(kafka, source, dest) : await startDoubletap(brokers, source, dest, v.fraction);
+  // CPU of this process (relay or loop, and the destination reader, the same work per message for
+  // every variant) from start to the last message: steadier than the rate, which the broker's pace sets.
+  const cpu0 = process.cpuUsage();
+  const stop = v.fraction === null ? await plainLoop(kafka, source, dest) : await startDoubletap(brokers, source, dest, v.fraction, relayOf(v.dir));
   await reader.finished;
+  const cpu = process.cpuUsage(cpu0);
   const { firstAt, firstCount, lastAt } = reader.window;
   const seconds = Math.max(0.001, (lastAt - firstAt) / 1000);
   const perSecond = (N + copies - firstCount) / seconds;
@@ -111,6 +121,7 @@ async function measure(brokers: string[], kafka: Kafka, v: Variant, source: stri
   const throughput = {
     variant: v.name, round, messages: N, copies, seconds, startupSeconds: (firstAt - t0) / 1000,
     messagesPerSecond: Math.round(perSecond), originalsPerSecond: Math.round((perSecond * N) / (N + copies)),
+    cpuUsPerOriginal: Math.round(((cpu.user + cpu.system) / N) * 10) / 10,
   };
   if (round > 0) {
     await stop();
@@ -138,6 +149,7 @@ async function main() {
   const broker = await ensureBroker();
   const kafka = client(broker.brokers);
   const variants: Variant[] = [{ name: 'plain-kafkajs', fraction: null }, { name: 'relay-0pct', fraction: 0 }, { name: 'relay-10pct', fraction: 0.1 }];
+  if (beforeDir) variants.push({ name: 'relay-0pct-before', fraction: 0, dir: beforeDir }, { name: 'relay-10pct-before', fraction: 0.1, dir: beforeDir });
   const results: Array<Awaited<ReturnType<typeof measure>>> = [];
   for (let round = 0; round < ROUNDS; round++) {
     for (const v of variants) {

@@ -1,14 +1,15 @@
 // `npm run bench` (full, minutes) or `npm run bench -- --smoke` (seconds, for CI): runs every case in
 // one go so ratios compare like with like, writes bench/results/*.json + summary.md and prints the
 // tables, ending with issue 14's goals, each met / MISSED with its ratio (bench/lib/goals.ts).
-//   --seconds N        per HTTP case (default 10; smoke 1)     --soak-seconds N  (default 300; smoke 2)
+//   --seconds N        per HTTP case and round (default 3; smoke 1)   --soak-seconds N  (default 300; smoke 2)
 //   --pending N        copies pending in the memory case (default 10000; smoke 500)
 //   --rows N           rows in the reconciler table (default 1000000; smoke 100000)
-//   --rounds N         interleaved rounds of the HTTP cases, median reported (default 3; smoke 1)
+//   --rounds N         interleaved rounds of the HTTP cases, median reported (default 7; smoke 1)
 //   --only a,b         http,memory(=pending,soak),kafka,reconcile  --out DIR  (default bench/results)
 //   --cases a,b        only these HTTP cases (ids of HTTP_TARGETS in bench/cases/http.ts); goals whose
 //                      cases are left out are reported as not measured (a warning says which first)
 //   --merge            keep the other parts of an earlier OUT/summary.json (re-run one part only)
+//   --no-pin           HTTP cases unpinned (default: each proxy alone on the last CPU, the rest elsewhere)
 //   --baseline DIR     an earlier run's DIR/summary.json (e.g. the previous commit's): adds a
 //                      before → after table of the goals and of req/s, CPU µs/req and p50 per case
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
   if (only.has('http')) {
     log('HTTP');
     const seconds = num('seconds', 3, 1);
-    results.http = await runHttpBench({ seconds, warmupSeconds: smoke ? 0 : 3, latencySeconds: smoke ? 1 : 2, connections: 32, rounds: num('rounds', 7, 1), cases, log });
+    results.http = await runHttpBench({ seconds, warmupSeconds: smoke ? 0 : 3, latencySeconds: smoke ? 1 : 2, connections: 32, rounds: num('rounds', 7, 1), cases, pin: !process.argv.includes('--no-pin'), log });
     save('http', results.http);
   }
   if (only.has('memory') || only.has('pending')) {

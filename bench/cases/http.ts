@@ -3,7 +3,7 @@
 // ratios compare like with like; each proxy in its own process so its CPU is its own.
 import { startNginx, NGINX } from '../lib/nginx';
 import { runLoad, WRK, type LoadResult } from '../lib/load';
-import { cpuSeconds, sleep, startTs, type Child } from '../lib/proc';
+import { cpuSeconds, pinning, sleep, startTs, type Child } from '../lib/proc';
 
 export interface HttpCaseResult {
   id: string;
@@ -60,11 +60,16 @@ export interface HttpBenchOptions {
   rounds: number;
   /** Target ids to run (default: all of HTTP_TARGETS). */
   cases?: string[];
+  /** Each proxy alone on one CPU, load and upstream on the others (bench/lib/proc.ts `pinning`). */
+  pin: boolean;
   log: (line: string) => void;
 }
 
-export async function runHttpBench(o: HttpBenchOptions): Promise<{ throughput: HttpCaseResult[]; latency: LatencyResult[] }> {
+export async function runHttpBench(o: HttpBenchOptions): Promise<{ throughput: HttpCaseResult[]; latency: LatencyResult[]; pinned: boolean }> {
   const targets = o.cases ? HTTP_TARGETS.filter((t) => o.cases!.includes(t.id)) : HTTP_TARGETS;
+  // Before the upstream starts: it and every load generator inherit this process's CPUs.
+  const pin = o.pin ? pinning() : undefined;
+  if (o.pin && !pin) o.log('HTTP cases not pinned (one CPU, or no taskset): proxies share CPUs with the load and the upstream');
   const upstream = await startTs('bench/servers/upstream.ts');
   const rounds = new Map<string, HttpCaseResult[]>();
   const lats = new Map<string, LatencyResult[]>();
@@ -77,6 +82,7 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<{ throughput: H
       if (t.id === 'nginx' && !NGINX) continue;
       const proxy = await t.start(upstream.url);
       running.set(t.id, proxy);
+      if (proxy) pin?.pinProxy(proxy.pid);
       if (o.warmupSeconds > 0) await runLoad({ url: urlOf(proxy, upstream), connections: o.connections, seconds: o.warmupSeconds, nonce: `warm-${t.id}` });
     }
     await sleep(200); // the warm-ups' last copies land
@@ -94,6 +100,7 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<{ throughput: H
   } finally {
     for (const proxy of running.values()) await proxy?.stop();
     await upstream.stop();
+    pin?.release();
   }
   const throughput = targets.map((t) => {
     const rs = rounds.get(t.id)!;
@@ -106,7 +113,7 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<{ throughput: H
     const ls = lats.get(id)!;
     return { ...median(ls, (l) => l.load.p50Ms), rounds: ls.map((l) => ({ p50Ms: l.load.p50Ms })) };
   });
-  return { throughput, latency };
+  return { throughput, latency, pinned: pin !== undefined };
 }
 
 const urlOf = (proxy: Child | undefined, upstream: Child): string => (proxy?.url ?? upstream.url) + '/orders';

@@ -1,6 +1,6 @@
 // Child processes for the benchmark: every server under test runs in its own process so its CPU and
 // memory are attributable. CPU and RSS come from /proc (works the same for Node and nginx).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -113,3 +113,51 @@ export function rssBytes(pid: number): number {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * CPU pinning for the HTTP cases: the proxy under test alone on the last CPU, this process and what
+ * it starts (load generator, upstream) on the others — as in production, where the upstream runs on
+ * another machine and its share of a copy's work never lands on the proxy's core. It also takes the
+ * scheduler's migrations out of the rounds. Undefined when it cannot be done (one CPU, no taskset).
+ */
+export interface Pinning {
+  /** Pin a started proxy (every thread of it and of its children: nginx's workers). */
+  pinProxy(pid: number): void;
+  /** This process back on every CPU (the parts after the HTTP one are not pinned). */
+  release(): void;
+}
+
+export function pinning(): Pinning | undefined {
+  const all = cpuList();
+  if (all === undefined || all.length < 2) return undefined;
+  const proxyCpu = String(all[all.length - 1]);
+  const rest = all.slice(0, -1).join(',');
+  const taskset = (cpus: string, pid: number) => execFileSync('taskset', ['-a', '-pc', cpus, String(pid)], { stdio: 'ignore' });
+  try {
+    taskset(rest, process.pid);
+  } catch {
+    return undefined;
+  }
+  return {
+    pinProxy: (pid) => pidTree(pid).forEach((p) => taskset(proxyCpu, p)),
+    release: () => taskset(all.join(','), process.pid),
+  };
+}
+
+/** The CPUs this process may run on (`taskset -p` of itself), or undefined without taskset. */
+function cpuList(): number[] | undefined {
+  try {
+    const out = execFileSync('taskset', ['-pc', String(process.pid)], { encoding: 'utf8' });
+    return parseCpuList(out.slice(out.lastIndexOf(':') + 1));
+  } catch {
+    return undefined;
+  }
+}
+
+/** `0-2,5` → [0, 1, 2, 5] (the kernel's cpu-list format, as taskset prints it). */
+export function parseCpuList(list: string): number[] {
+  return list.trim().split(',').flatMap((part) => {
+    const [a, b] = part.split('-').map(Number);
+    return b === undefined ? [a] : Array.from({ length: b - a + 1 }, (_, i) => a + i);
+  });
+}

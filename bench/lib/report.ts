@@ -9,7 +9,7 @@ export interface BenchResults {
   mode: 'full' | 'smoke';
   startedAt: string;
   machine: { cpus: number; node: string; loadTool: string };
-  http?: { throughput: HttpCaseResult[]; latency: LatencyResult[] };
+  http?: { throughput: HttpCaseResult[]; latency: LatencyResult[]; pinned?: boolean };
   soak?: SoakResult;
   /** One per body size (200 B and 4 KiB): the overhead must not depend on the body. */
   pending?: PendingResult[];
@@ -27,7 +27,8 @@ export function toMarkdown(r: BenchResults, extra: string[] = []): string {
   lines.push(`# doubletap benchmarks (${r.mode}, ${r.startedAt})`, '');
   lines.push(`${r.machine.cpus} CPUs, Node ${r.machine.node}, load generator ${r.machine.loadTool}, ~200-byte JSON POSTs, keep-alive.`, '');
   if (r.http) {
-    lines.push('## HTTP, concurrency 32', '', '| case | req/s | vs direct | p50 ms | p99 ms | proxy CPU µs/req | upstream req per req | errors |', '|---|---:|---:|---:|---:|---:|---:|---:|');
+    const where = r.http.pinned ? 'each proxy alone on one CPU, load and upstream on the others' : 'not pinned: proxies share CPUs with the load and the upstream';
+    lines.push('## HTTP, concurrency 32', '', `(${where})`, '', '| case | req/s | vs direct | p50 ms | p99 ms | proxy CPU µs/req | upstream req per req | errors |', '|---|---:|---:|---:|---:|---:|---:|---:|');
     const direct = r.http.throughput.find((c) => c.id === 'direct')?.load?.rps;
     for (const c of r.http.throughput) {
       if (c.skipped || !c.load) {

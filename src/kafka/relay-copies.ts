@@ -1,39 +1,47 @@
-// Scheduled copies of relayed messages: timers (never awaited in the consumer's handler, so a long
-// delay never blocks heartbeats), a pending count for back-pressure, and cancellation on halt.
+// Scheduled copies of relayed messages: one timer wheel (never awaited in the consumer's handler, so a
+// long delay never blocks heartbeats), a pending count for back-pressure, and cancellation on halt.
+// A copy is a plain record with a settle callback: no Timeout, promise or metric-label lookup per copy,
+// the HTTP copies' scheme (measured neutral for the relay's throughput: docs/benchmarks.md).
 import type { Message } from 'kafkajs';
 import type { Budget } from '../chaos/budget';
+import { TimerWheel, type WheelItem } from '../chaos/timer-wheel';
 import { messageOf } from '../errors';
 import type { Journal } from '../journal/writer';
 import type { Metrics } from '../metrics';
-import type { SerialSender, Queued } from './serial-sender';
+import type { SerialSender, QueuedEntry } from './serial-sender';
 
 export interface CopyRequest {
   originalId: string;
   copyIndex: number;
   delayMs: number;
   message: Message;
-  /** Journal fields shared with the original: relay, topic, partition, offset, messageId, key. */
+  /** Journal fields shared with the original: relay, topic, partition, offset, messageId. */
   context: { relay: string; topic: string; partition: number; offset: string; messageId: string };
 }
 
-interface Pending {
+interface Pending extends WheelItem {
   req: CopyRequest;
-  timer?: NodeJS.Timeout;
-  queued?: Queued;
+  /** Handed to the sender (no longer in the wheel). */
+  queued?: QueuedEntry;
+  startedMs?: number;
 }
 
 export class CopyScheduler {
   private readonly pending = new Set<Pending>();
+  private readonly wheel: TimerWheel<Pending>;
   private drainWaiters: { below: number; resolve: () => void }[] = [];
+  private readonly producedCounters = new Map<string, { inc(): void }>();
   produced = 0;
   /** Most copies pending at once (the maxPending bound is checked against it). */
   peak = 0;
 
   constructor(
     private readonly sender: SerialSender,
-    private readonly deps: { journal: Journal; metrics: Metrics; budget: Budget },
+    private readonly deps: { journal: Journal; metrics: Metrics; budget: Budget; onBug: (err: unknown) => void },
     private readonly topic: string,
-  ) {}
+  ) {
+    this.wheel = new TimerWheel<Pending>((p) => this.fire(p), undefined, deps.onBug);
+  }
 
   get size(): number {
     return this.pending.size;
@@ -42,35 +50,51 @@ export class CopyScheduler {
   schedule(req: CopyRequest): void {
     const p: Pending = { req };
     this.pending.add(p);
-    this.peak = Math.max(this.peak, this.pending.size);
+    if (this.pending.size > this.peak) this.peak = this.pending.size;
     this.deps.metrics.pendingCopies.inc();
     this.deps.metrics.copyDelay.observe(req.delayMs / 1000);
-    p.timer = setTimeout(() => this.fire(p), req.delayMs);
+    this.wheel.schedule(p, req.delayMs);
   }
 
   private fire(p: Pending): void {
-    p.timer = undefined;
-    const started = Date.now();
-    const queued = this.sender.enqueue(this.topic, p.req.message, 'copy');
-    p.queued = queued;
-    queued.acked.then(
-      () => {
-        this.produced += 1;
-        this.deps.metrics.kafkaMessages.inc({ relay: p.req.context.relay, kind: 'copy' });
-        this.finish(p, { durationMs: Date.now() - started });
-      },
-      (err: unknown) => this.finish(p, { outcome: 'error', error: messageOf(err), durationMs: Date.now() - started }),
-    );
+    p.startedMs = Date.now();
+    try {
+      p.queued = this.sender.enqueueCopy(this.topic, p.req.message, (err) => this.acked(p, err));
+    } catch (err) {
+      // Fail closed: a copy that could not be queued is journaled as an error, never left pending.
+      this.acked(p, err);
+    }
   }
 
-  private finish(p: Pending, extra: { outcome?: 'error' | 'cancelled'; error?: string; durationMs?: number }): void {
+  /** Called by the sender's pump: never throws into it (a bug here must not fail the originals' batch). */
+  private acked(p: Pending, err: unknown): void {
+    try {
+      const durationMs = Date.now() - (p.startedMs ?? Date.now());
+      if (err !== undefined) return this.finish(p, 'error', messageOf(err), durationMs);
+      this.produced += 1;
+      this.producedCounter(p.req.context.relay).inc();
+      this.finish(p, undefined, undefined, durationMs);
+    } catch (bug) {
+      this.deps.onBug(bug);
+    }
+  }
+
+  private producedCounter(relay: string): { inc(): void } {
+    let c = this.producedCounters.get(relay);
+    if (c === undefined) this.producedCounters.set(relay, (c = this.deps.metrics.kafkaMessages.labels({ relay, kind: 'copy' })));
+    return c;
+  }
+
+  private finish(p: Pending, outcome: 'error' | 'cancelled' | undefined, error: string | undefined, durationMs: number | undefined): void {
     if (!this.pending.delete(p)) return;
     this.deps.metrics.pendingCopies.dec();
     const { req } = p;
+    const c = req.context;
     this.deps.journal.write({
-      kind: 'copy', id: `${req.originalId}.${req.copyIndex}`, of: req.originalId, fault: 'redeliver',
-      delayMs: req.delayMs, ...req.context, ...extra,
+      kind: 'copy', id: `${req.originalId}.${req.copyIndex}`, of: req.originalId, fault: 'redeliver', delayMs: req.delayMs,
+      relay: c.relay, topic: c.topic, partition: c.partition, offset: c.offset, messageId: c.messageId, outcome, error, durationMs,
     });
+    if (this.drainWaiters.length === 0) return;
     for (const w of this.drainWaiters.filter((x) => this.pending.size <= x.below)) {
       this.drainWaiters.splice(this.drainWaiters.indexOf(w), 1);
       w.resolve();
@@ -84,11 +108,9 @@ export class CopyScheduler {
   cancelAll(): number {
     let n = 0;
     for (const p of [...this.pending]) {
-      if (p.timer) clearTimeout(p.timer);
-      else if (!p.queued?.drop()) continue;
-      p.timer = undefined;
+      if (!this.wheel.cancel(p) && !(p.queued !== undefined && this.sender.drop(p.queued))) continue;
       this.deps.budget.refund();
-      this.finish(p, { outcome: 'cancelled' });
+      this.finish(p, 'cancelled', undefined, undefined);
       n += 1;
     }
     return n;

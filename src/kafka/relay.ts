@@ -9,6 +9,7 @@ import type { KafkaRelay, KafkaSection } from '../scenario/schema-kafka';
 import { checkTopics, createKafka } from './client';
 import { requestBytes } from './destination-limits';
 import { journaledOriginals } from './journal-recall';
+import { messageOf } from '../errors';
 import { CopyScheduler } from './relay-copies';
 import { batchHandler } from './relay-consume';
 import { RelayHealth, type HealthSnapshot, type Liveness } from './relay-health';
@@ -89,7 +90,8 @@ export async function startRelay(o: RelayOptions): Promise<RunningRelay> {
   await consumer.connect().catch(abandon);
   health.attach(consumer, producer, () => kafka.admin(), groupId);
   const sender = new SerialSender(producer, requestBytes(pre.limits));
-  const copies = new CopyScheduler(sender, { journal, metrics, budget: o.budget }, relay.to);
+  const onBug = (err: unknown) => logger.error('chaos path error (originals unaffected)', { relay: relay.name, error: messageOf(err) });
+  const copies = new CopyScheduler(sender, { journal, metrics, budget: o.budget, onBug }, relay.to);
   const counts = { originals: 0, redeliveries: 0, deadLettered: 0 };
   const sources = relay.from.map((topic) => ({ topic }));
   let paused = false;
