@@ -21,16 +21,16 @@ export interface CopyRequest {
 
 interface Pending extends WheelItem {
   req: CopyRequest;
-  /** Handed to the sender (no longer in the wheel). */
+  /** Handed to the sender (no longer in the wheel), at startedMs. */
   queued?: QueuedEntry;
-  startedMs?: number;
+  startedMs: number;
 }
 
 export class CopyScheduler {
   private readonly pending = new Set<Pending>();
   private readonly wheel: TimerWheel<Pending>;
   private drainWaiters: { below: number; resolve: () => void }[] = [];
-  private readonly producedCounters = new Map<string, { inc(): void }>();
+  private readonly copiesProduced: { inc(): void };
   produced = 0;
   /** Most copies pending at once (the maxPending bound is checked against it). */
   peak = 0;
@@ -38,9 +38,11 @@ export class CopyScheduler {
   constructor(
     private readonly sender: SerialSender,
     private readonly deps: { journal: Journal; metrics: Metrics; budget: Budget; onBug: (err: unknown) => void },
-    private readonly topic: string,
+    /** The relay whose copies these are: they go to its destination topic. */
+    private readonly relay: { name: string; to: string },
   ) {
     this.wheel = new TimerWheel<Pending>((p) => this.fire(p), undefined, deps.onBug);
+    this.copiesProduced = deps.metrics.kafkaMessages.labels({ relay: relay.name, kind: 'copy' });
   }
 
   get size(): number {
@@ -48,7 +50,7 @@ export class CopyScheduler {
   }
 
   schedule(req: CopyRequest): void {
-    const p: Pending = { req };
+    const p: Pending = { req, startedMs: 0 };
     this.pending.add(p);
     if (this.pending.size > this.peak) this.peak = this.pending.size;
     this.deps.metrics.pendingCopies.inc();
@@ -59,7 +61,7 @@ export class CopyScheduler {
   private fire(p: Pending): void {
     p.startedMs = Date.now();
     try {
-      p.queued = this.sender.enqueueCopy(this.topic, p.req.message, (err) => this.acked(p, err));
+      p.queued = this.sender.enqueueCopy(this.relay.to, p.req.message, (err) => this.acked(p, err));
     } catch (err) {
       // Fail closed: a copy that could not be queued is journaled as an error, never left pending.
       this.acked(p, err);
@@ -69,20 +71,14 @@ export class CopyScheduler {
   /** Called by the sender's pump: never throws into it (a bug here must not fail the originals' batch). */
   private acked(p: Pending, err: unknown): void {
     try {
-      const durationMs = Date.now() - (p.startedMs ?? Date.now());
+      const durationMs = Date.now() - p.startedMs;
       if (err !== undefined) return this.finish(p, 'error', messageOf(err), durationMs);
       this.produced += 1;
-      this.producedCounter(p.req.context.relay).inc();
+      this.copiesProduced.inc();
       this.finish(p, undefined, undefined, durationMs);
     } catch (bug) {
       this.deps.onBug(bug);
     }
-  }
-
-  private producedCounter(relay: string): { inc(): void } {
-    let c = this.producedCounters.get(relay);
-    if (c === undefined) this.producedCounters.set(relay, (c = this.deps.metrics.kafkaMessages.labels({ relay, kind: 'copy' })));
-    return c;
   }
 
   private finish(p: Pending, outcome: 'error' | 'cancelled' | undefined, error: string | undefined, durationMs: number | undefined): void {

@@ -91,7 +91,7 @@ export async function startRelay(o: RelayOptions): Promise<RunningRelay> {
   health.attach(consumer, producer, () => kafka.admin(), groupId);
   const sender = new SerialSender(producer, requestBytes(pre.limits));
   const onBug = (err: unknown) => logger.error('chaos path error (originals unaffected)', { relay: relay.name, error: messageOf(err) });
-  const copies = new CopyScheduler(sender, { journal, metrics, budget: o.budget, onBug }, relay.to);
+  const copies = new CopyScheduler(sender, { journal, metrics, budget: o.budget, onBug }, relay);
   const counts = { originals: 0, redeliveries: 0, deadLettered: 0 };
   const sources = relay.from.map((topic) => ({ topic }));
   let paused = false;

@@ -27,8 +27,6 @@ export type QueuedEntry = object;
 
 export interface Queued {
   acked: Promise<void>;
-  /** True when the message was taken back before its request went out. */
-  drop(): boolean;
 }
 
 /** An original that was never sent because one before it failed: the relay sends it again. */
@@ -53,10 +51,7 @@ export class SerialSender {
     });
     this.queue.push(entry);
     this.start();
-    return {
-      acked,
-      drop: () => this.drop(entry),
-    };
+    return { acked };
   }
 
   /**
