@@ -79,7 +79,12 @@ export class CopyAttempt implements Dispatcher.DispatchHandler {
   private finish(result: AttemptResult): void {
     if (this.settled) return;
     this.settle();
-    this.done({ ...result, durationMs: performance.now() - this.started });
+    // The answer object is ours and fresh: completed in place. A spread copy plus a field
+    // (`{ ...result, durationMs }`) gets a hidden class of its own in Node 20's V8, one per copy, and
+    // every inline cache it then meets misses (docs/benchmarks.md, "One hidden class per copy").
+    const done = result as CopyResult;
+    done.durationMs = performance.now() - this.started;
+    this.done(done);
   }
 
   private readonly onTimeout = (): void => {

@@ -135,10 +135,19 @@ export class Decider {
     const want = length !== undefined ? Math.min(Number(length) || 0, d.maxBodyBytes) : req.headers['transfer-encoding'] !== undefined ? d.maxBodyBytes : 0;
     if (!d.pendingBytes.tryHold(ex, want, plan.copyDelaysMs.length)) return this.notDuplicated(ex, 'pending-bytes');
     ex.picked = this.pickedFor(fault);
-    ex.teeBody(req, d.maxBodyBytes);
     if (length === undefined && want > 0) ex.bodyReady.then((body) => d.pendingBytes.shrink(ex, body?.length ?? 0)).catch(() => undefined);
     d.scheduler.plan(ex, plan.copyDelaysMs);
     return ex;
+  }
+
+  /**
+   * A picked request, once the forward path has it: keep its headers as the upstream saw them and tee
+   * its body. After the forward path, not in begin(): the tee's listeners must not be the request's
+   * first (see ProxyHandlers.onRequest), and no body chunk is read before the next tick anyway.
+   */
+  keepForCopies(ex: Exchange, req: IncomingMessage): void {
+    ex.keepHeaders(req.headers);
+    if (ex.picked!.driver.clock !== 'none') ex.teeBody(req, this.d.maxBodyBytes);
   }
 
   /** The settle phase: originals keep flowing, copies already planned finish, no new ones are planned. */

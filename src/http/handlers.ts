@@ -63,6 +63,12 @@ export class ProxyHandlers implements ForwardHooks {
     this.inFlight++;
     res.once('close', this.onResClose);
     req[kStart] = performance.now();
+    // Every request has the same hidden class in the forward path, picked or not: its properties are
+    // added in the same order. So the exchange slot exists on every request, and a picked request's
+    // body tee listens only after the forward path's own listeners (the first listener adds
+    // `_eventsCount` to a request). Otherwise every forward-path access to a request, Node's included,
+    // turns polymorphic for all requests as soon as copies run (bench/ic-diff.ts found it).
+    req[kEx] = undefined;
     const rule = matchRule(this.d.rules, req.method ?? '', req.url ?? '/', req.headers);
     this.count(rule?.name ?? 'none', req.method);
     let ex: Exchange | undefined;
@@ -76,7 +82,14 @@ export class ProxyHandlers implements ForwardHooks {
     const connection = stripHopByHop(req.headers, this.d.identityHeader);
     this.d.forward.web(req, res, ex?.picked?.driver.clock === 'none');
     // The upstream request took the headers synchronously (with X-Forwarded-*): that is what copies reuse.
-    if (ex?.picked) ex.keepHeaders(req.headers);
+    if (ex?.picked) {
+      try {
+        this.d.decider.keepForCopies(ex, req);
+      } catch (err) {
+        ex.noBody(); // its copies are dropped, never left waiting for a body
+        this.bug(err);
+      }
+    }
     if (connection !== undefined) req.headers.connection = connection;
   };
 
@@ -138,7 +151,7 @@ export class ProxyHandlers implements ForwardHooks {
     if (res.destroyed || res.headersSent) return;
     res.writeHead(proxyRes.statusCode ?? 502, proxyRes.headers);
     if (body !== undefined) {
-      this.journalOriginal(ex, { ...ex.original, status: proxyRes.statusCode });
+      this.journalOriginal(ex, Object.assign({}, ex.original, { status: proxyRes.statusCode }));
       res.end(body);
       return;
     }
@@ -149,7 +162,7 @@ export class ProxyHandlers implements ForwardHooks {
   /** lost-reply: the upstream answered (and committed); the client gets a gateway error or a reset. */
   private withholdReply(ex: Exchange, res: ServerResponse): void {
     const fault = ex.picked!.fault as { status: number; reset: boolean };
-    this.journalOriginal(ex, { ...ex.original, clientStatus: fault.reset ? 0 : fault.status });
+    this.journalOriginal(ex, Object.assign({}, ex.original, { clientStatus: fault.reset ? 0 : fault.status }));
     if (res.destroyed || res.headersSent) return;
     if (fault.reset) {
       res.socket?.resetAndDestroy();

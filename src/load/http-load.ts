@@ -68,7 +68,8 @@ export async function runHttpLoad(spec: HttpLoad, opts: HttpLoadOptions): Promis
     const body = loadBody(spec, opts.seed, opts.index, seq);
     // A separate stream for jitter, so a body template change never shifts the retry delays.
     const jitter = rngFor(opts.seed, `load-${opts.index}-retry`, String(seq));
-    const headers: Record<string, string> = { ...spec.headers, [spec.key.header]: key };
+    // Not `{ ...spec.headers, [name]: key }`: that is a new hidden class per request in Node 20's V8.
+    const headers: Record<string, string> = Object.assign({}, spec.headers, { [spec.key.header]: key });
     if (body !== undefined) headers['content-type'] ??= 'application/json';
     const began = Date.now();
     const waits: number[] = [];
