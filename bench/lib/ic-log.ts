@@ -1,7 +1,7 @@
 // Reads a V8 log written with `--log-ic` (and optionally `--log-maps`): the state each inline-cache
 // site reached, named by its function, and the property order behind each hidden class. Used by
 // bench/ic-diff.ts to show which sites the copy path turns polymorphic for every original.
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 
 /** 0 uninitialised, 1 monomorphic, 2 polymorphic, 3 megamorphic (V8's 0 . 1 ^ P N G letters). */
 export type IcLevel = 0 | 1 | 2 | 3;
@@ -54,11 +54,20 @@ const IC_LINE = /^(\w*IC),(0x[0-9a-f]+),\d+,(\d+),(\d+),[^,]*,([^,]*),(0x[0-9a-f
 const MAP_LINE = /^map,Transition,\d+,(0x[0-9a-f]+),(0x[0-9a-f]+),[^,]*,[^,]*,[^,]*,[^,]*,(.*)$/;
 
 export function parseIcLog(text: string): IcLog {
-  const lines = text.split('\n');
-  const find = finder(lines.filter((l) => l.startsWith('code-creation,JS,')).map((l) => codeRange(l.split(','))));
+  return parseIcLines(text.split('\n'));
+}
+
+/** Lines in, sites out; each site's function is resolved at the end, once every code object is known. */
+export function parseIcLines(lines: Iterable<string>): IcLog {
+  const codes: Code[] = [];
+  const firstPc = new Map<IcSite, number>();
   const sites = new Map<string, IcSite>();
   const transitions = new Map<string, { from: string; name: string }>();
   for (const line of lines) {
+    if (line.startsWith('code-creation,JS,')) {
+      codes.push(codeRange(line.split(',')));
+      continue;
+    }
     const t = MAP_LINE.exec(line);
     if (t) {
       transitions.set(t[2], { from: t[1], name: t[3] });
@@ -68,16 +77,37 @@ export function parseIcLog(text: string): IcLog {
     if (!m) continue;
     const site = `${m[1]} @${m[3]}:${m[4]} .${m[7]}`;
     let s = sites.get(site);
-    if (!s) sites.set(site, (s = { site, fn: undefined, level: 0, maps: new Set() }));
-    s.fn ??= find(parseInt(m[2], 16));
+    if (!s) {
+      sites.set(site, (s = { site, fn: undefined, level: 0, maps: new Set() }));
+      firstPc.set(s, parseInt(m[2], 16));
+    }
     s.level = Math.max(s.level, LEVEL[m[5]] ?? 0) as IcLevel;
     if (m[6] !== '0x000000000000') s.maps.add(m[6]);
   }
+  const find = finder(codes);
+  for (const [s, pc] of firstPc) s.fn = find(pc);
   return { sites, transitions };
 }
 
+/** Line by line: a log of a few minutes with --log-maps is larger than the longest string V8 makes. */
+function* fileLines(file: string): Generator<string> {
+  const fd = openSync(file, 'r');
+  const buf = Buffer.alloc(1 << 20);
+  let rest = '';
+  try {
+    for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) {
+      const lines = (rest + buf.toString('latin1', 0, n)).split('\n');
+      rest = lines.pop()!;
+      yield* lines;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  if (rest !== '') yield rest;
+}
+
 export function readIcLog(file: string): IcLog {
-  return parseIcLog(readFileSync(file, 'latin1'));
+  return parseIcLines(fileLines(file));
 }
 
 /** Sites the second log has at a worse level than the first (absent counts as monomorphic). */

@@ -94,7 +94,7 @@ export function batchHandler(c: ConsumeContext) {
     if (relay.deadLetter) {
       const headers = headersOf([...rawHeadersOf(m.headers), ['doubletap-rejected', Buffer.from(reason)], ['doubletap-source', Buffer.from(`${topic}/${partition}/${m.offset}`)]]);
       try {
-        await c.sender.enqueue(relay.deadLetter, { ...forwardOf(m), headers }, 'dead-letter').acked;
+        await c.sender.enqueue(relay.deadLetter, Object.assign(forwardOf(m), { headers }), 'dead-letter').acked;
         c.counts.deadLettered += 1;
         journal.write({ kind: 'original', ...l, error: reason, deadLetter: relay.deadLetter });
         acked.ack(topic, partition, m.offset);

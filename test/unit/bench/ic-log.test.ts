@@ -1,5 +1,8 @@
 import { expect } from 'chai';
-import { parseIcLog, propertyOrder, worsened } from '../../../bench/lib/ic-log';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseIcLog, propertyOrder, readIcLog, worsened } from '../../../bench/lib/ic-log';
 
 // Lines in the form V8 11 (Node 20) writes with --log-ic --log-maps.
 const code = (addr: string, size: number, name: string) => `code-creation,JS,10,100,${addr},${size},${name},0x1,~`;
@@ -48,5 +51,20 @@ describe('bench/ic-log', () => {
     expect(propertyOrder(log, '0xbb')).to.deep.equal(['host', 'content-length']);
     expect(propertyOrder(log, '0xaa')).to.deep.equal(['host']);
     expect(propertyOrder(log, '0xee')).to.deep.equal([]);
+  });
+
+  it('reads a log file larger than its read buffer, lines cut across reads included', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ic-log-'));
+    try {
+      const filler = Array.from({ length: 40_000 }, (_, i) => `tick,0x${i.toString(16)},${i},0,0,0x0,0,0,0,0,0,0,0,0,0,0,0,0,0,0`);
+      const file = join(dir, 'v8.log');
+      writeFileSync(file, [filler.join('\n'), withCopies].join('\n'));
+      const log = readIcLog(file);
+      expect(log.sites.size).to.equal(parseIcLog(withCopies).sites.size);
+      expect(log.sites.get('LoadIC @28:22 .method')).to.deep.include({ fn: 'web /app/dist/src/http/forward.js:25:12', level: 2 });
+      expect(propertyOrder(log, '0xbb')).to.deep.equal(['host', 'content-length']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
