@@ -10,18 +10,17 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { runLoad } from './lib/load';
+import { arg, delayArg, replayRules } from './lib/options';
 import { pinning, startTs, type Child } from './lib/proc';
 
-const arg = (n: string, d: string) => (process.argv.includes(`--${n}`) ? process.argv[process.argv.indexOf(`--${n}`) + 1] : d);
 const fractions = arg('fractions', '0,0.1,1').split(',').map(Number);
 const rounds = Number(arg('rounds', '5'));
 const seconds = Number(arg('seconds', '3'));
 const warmup = Number(arg('warmup', '2'));
 const paired = process.argv.includes('--paired');
-const [minMs, maxMs] = arg('delay-ms', '').split('-');
 const pin = process.argv.includes('--pin');
 const befores = process.argv.includes('--before') ? arg('before', '').split(',') : [];
-const delay = maxMs ? { dist: 'uniform', min: `${minMs}ms`, max: `${maxMs}ms` } : undefined;
+const delay = delayArg();
 const CLK_TCK = 100;
 
 interface Sample { user: number; sys: number; reads: number; writes: number }
@@ -55,10 +54,9 @@ async function main(): Promise<void> {
   const pinned = pin ? pinning() : undefined;
   if (pin && !pinned) throw new Error('--pin: needs two CPUs and taskset');
   const upstream = await startTs('bench/servers/upstream.ts');
-  const rules = (fraction: number) => JSON.stringify([{ name: 'orders', match: { method: 'POST', path: '/**' }, fraction, faults: [{ kind: 'replay', ...(delay ? { delay } : {}) }] }]);
   // Each target: a fraction on this build, then (with --before) the same fraction on the other one.
   const targets = fractions.flatMap((f) => [{ f, name: `f=${f}`, args: [] as string[] }, ...befores.map((dir) => ({ f, name: `f=${f} ${befores.length > 1 ? basename(dir) : 'before'}`, args: ['--dist', dir] }))]);
-  const proxies = await Promise.all(targets.map((t) => startTs('bench/servers/doubletap-proxy.ts', ['--upstream', upstream.url, '--rules', rules(t.f), ...t.args])));
+  const proxies = await Promise.all(targets.map((t) => startTs('bench/servers/doubletap-proxy.ts', ['--upstream', upstream.url, '--rules', replayRules(t.f, delay), ...t.args])));
   for (const p of proxies) pinned?.pinProxy(p.pid);
   const connections = paired ? Math.max(4, Math.floor(32 / proxies.length)) : 32;
   try {
@@ -71,7 +69,7 @@ async function main(): Promise<void> {
       got.forEach((row, i) => rows[i].push(row));
       console.log(`round ${round + 1}: ` + got.map((row, i) => `${targets[i].name} ${row.rps.toFixed(0)} req/s ${row.cpuUs.toFixed(0)} µs (×${(row.cpuUs / got[0].cpuUs).toFixed(2)})`).join(' | '));
     }
-    console.log(`\n${paired ? 'paired' : 'serial'}, ${rounds} rounds of ${seconds} s, c${connections}${delay ? `, delay ${minMs}–${maxMs} ms` : ''}; medians of the per-round ratios against ${targets[0].name}`);
+    console.log(`\n${paired ? 'paired' : 'serial'}, ${rounds} rounds of ${seconds} s, c${connections}${delay ? `, delay ${delay.min}–${delay.max}` : ''}; medians of the per-round ratios against ${targets[0].name}`);
     console.log('target          req/s  ×req/s  CPU µs/req (user+sys)  ×CPU  reads/req  writes/req');
     targets.forEach((t, i) => {
       const rs = rows[i];

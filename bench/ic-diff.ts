@@ -12,12 +12,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { propertyOrder, readIcLog, worsened, type IcLevel } from './lib/ic-log';
 import { runLoad } from './lib/load';
+import { arg, delayArg, replayRules } from './lib/options';
 import { ROOT, startTs, stopChild } from './lib/proc';
 
-const arg = (n: string, d: string) => (process.argv.includes(`--${n}`) ? process.argv[process.argv.indexOf(`--${n}`) + 1] : d);
 const fractions = arg('fractions', '0,0.1').split(',').map(Number);
 const seconds = Number(arg('seconds', '6'));
-const [minMs, maxMs] = arg('delay-ms', '5-50').split('-');
+const delay = delayArg('5-50');
 const maps = process.argv.includes('--maps');
 const all = process.argv.includes('--all');
 const dir = join(ROOT, 'bench/results/ic');
@@ -32,10 +32,8 @@ function originOf(fn: string | undefined): 'ours' | 'node' | 'dependencies' | 'o
 
 async function logAt(upstreamUrl: string, fraction: number): Promise<string> {
   const file = join(dir, `ic-${fraction}.log`);
-  const delay = maxMs ? { dist: 'uniform', min: `${minMs}ms`, max: `${maxMs}ms` } : undefined;
-  const rules = JSON.stringify([{ name: 'orders', match: { method: 'POST', path: '/**' }, fraction, faults: [{ kind: 'replay', ...(delay ? { delay } : {}) }] }]);
   const flags = ['--log-ic', ...(maps ? ['--log-maps'] : []), `--logfile=${file}`, '--no-logfile-per-isolate'];
-  const proxy = await startTs('bench/servers/doubletap-proxy.ts', ['--upstream', upstreamUrl, '--rules', rules], flags);
+  const proxy = await startTs('bench/servers/doubletap-proxy.ts', ['--upstream', upstreamUrl, '--rules', replayRules(fraction, delay)], flags);
   try {
     const r = await runLoad({ url: proxy.url + '/orders', connections: 32, seconds, nonce: `ic-${fraction}` });
     console.log(`fraction ${fraction}: ${r.requests} requests (${r.rps.toFixed(0)}/s under --log-ic), log ${file}`);

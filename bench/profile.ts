@@ -4,16 +4,16 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { runLoad } from './lib/load';
+import { arg, delayArg, replayRules } from './lib/options';
 import { ROOT, startTs } from './lib/proc';
 
 interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }
 interface Profile { nodes: Node[]; samples: number[]; timeDeltas: number[] }
 
-const arg = (n: string, d: string) => (process.argv.includes(`--${n}`) ? process.argv[process.argv.indexOf(`--${n}`) + 1] : d);
 const seconds = Number(arg('seconds', '10'));
 const fraction = Number(arg('fraction', '0'));
 // Copies after a jittered delay (uniform MIN–MAX ms), as the 10 % goal's case has them.
-const delay = arg('delay-ms', '') ? { dist: 'uniform', min: `${arg('delay-ms', '').split('-')[0]}ms`, max: `${arg('delay-ms', '').split('-')[1]}ms` } : undefined;
+const delay = delayArg();
 const dir = join(ROOT, 'bench/results/profiles');
 
 function origin(url: string): string {
@@ -67,8 +67,7 @@ async function main(): Promise<void> {
   const upstream = await startTs('bench/servers/upstream.ts');
   try {
     await profile('http-proxy', 'bench/servers/bare-proxy.ts', [], upstream.url);
-    const rules = JSON.stringify([{ name: 'orders', match: { method: 'POST', path: '/**' }, fraction, faults: [{ kind: 'replay', ...(delay ? { delay } : {}) }] }]);
-    await profile(`doubletap-${fraction}`, 'bench/servers/doubletap-proxy.ts', ['--rules', rules], upstream.url);
+    await profile(`doubletap-${fraction}`, 'bench/servers/doubletap-proxy.ts', ['--rules', replayRules(fraction, delay)], upstream.url);
   } finally {
     await upstream.stop();
   }

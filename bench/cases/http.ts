@@ -3,6 +3,7 @@
 // ratios compare like with like; each proxy in its own process so its CPU is its own.
 import { startNginx, NGINX } from '../lib/nginx';
 import { runLoad, WRK, type LoadResult } from '../lib/load';
+import { replayRules, type Delay } from '../lib/options';
 import { cpuSeconds, pinning, sleep, startTs, type Child } from '../lib/proc';
 
 export interface HttpCaseResult {
@@ -34,10 +35,7 @@ interface Target {
   start(upstream: string): Promise<Child | undefined>;
 }
 
-type Delay = { dist: 'uniform'; min: string; max: string };
-const replay = (fraction: number, delay?: Delay) =>
-  JSON.stringify([{ name: 'orders', match: { method: 'POST', path: '/**' }, fraction, faults: [{ kind: 'replay', ...(delay ? { delay } : {}) }] }]);
-const doubletap = (fraction: number, delay?: Delay) => (up: string) => startTs('bench/servers/doubletap-proxy.ts', ['--upstream', up, '--rules', replay(fraction, delay)]);
+const doubletap = (fraction: number, delay?: Delay) => (up: string) => startTs('bench/servers/doubletap-proxy.ts', ['--upstream', up, '--rules', replayRules(fraction, delay)]);
 /** Issue 14's 10 % goal is stated for jittered copies (as people configure them), not instant ones. */
 export const JITTER: Delay = { dist: 'uniform', min: '5ms', max: '50ms' };
 

@@ -1,6 +1,7 @@
 // Memory: (1) RSS of the proxy over a soak at a steady rate with 30 % duplication and delayed copies
 // (must plateau); (2) the cost of one pending copy, with 10,000 copies waiting on a 10-minute delay.
 import { BODY, runLoad } from '../lib/load';
+import { replayRules } from '../lib/options';
 import { postMany } from '../lib/client';
 import { rssBytes, startTs } from '../lib/proc';
 
@@ -48,8 +49,8 @@ export function slope(points: Array<{ t: number; v: number }>): number {
 
 export async function runSoak(seconds: number, rate: number, log: (l: string) => void): Promise<SoakResult> {
   const upstream = await startTs('bench/servers/upstream.ts');
-  const rules = [{ name: 'orders', match: { method: 'POST', path: '/**' }, fraction: 0.3, faults: [{ kind: 'replay', delay: { dist: 'uniform', min: '50ms', max: '2s' } }] }];
-  const proxy = await startTs('bench/servers/doubletap-proxy.ts', ['--upstream', upstream.url, '--rules', JSON.stringify(rules)]);
+  const rules = replayRules(0.3, { dist: 'uniform', min: '50ms', max: '2s' });
+  const proxy = await startTs('bench/servers/doubletap-proxy.ts', ['--upstream', upstream.url, '--rules', rules]);
   const samples: SoakResult['samples'] = [];
   const t0 = Date.now();
   const timer = setInterval(() => {

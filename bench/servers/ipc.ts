@@ -16,10 +16,4 @@ export function serveStats(extra: () => Record<string, unknown> = () => ({})): v
   process.once('disconnect', () => process.exit(0));
 }
 
-/** `--name value` from argv. */
-export function arg(name: string, fallback?: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? process.argv[i + 1] : fallback;
-  if (v === undefined) throw new Error(`missing --${name}`);
-  return v;
-}
+export { arg } from '../lib/options';

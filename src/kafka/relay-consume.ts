@@ -6,7 +6,7 @@ import { messageOf } from '../errors';
 import type { RelayOptions } from './relay';
 import type { CopyScheduler } from './relay-copies';
 import type { RelayHealth } from './relay-health';
-import { AckedOffsets, forwardOf, identityOf } from './relay-message';
+import { AckedOffsets, forwardOf, identityOf, produced } from './relay-message';
 import { recordBytes, rejectionOf, type DestinationLimits } from './destination-limits';
 import { headersOf, rawHeadersOf } from './raw-headers';
 import type { RestartMatcher } from './restart-match';
@@ -94,7 +94,7 @@ export function batchHandler(c: ConsumeContext) {
     if (relay.deadLetter) {
       const headers = headersOf([...rawHeadersOf(m.headers), ['doubletap-rejected', Buffer.from(reason)], ['doubletap-source', Buffer.from(`${topic}/${partition}/${m.offset}`)]]);
       try {
-        await c.sender.enqueue(relay.deadLetter, Object.assign(forwardOf(m), { headers }), 'dead-letter').acked;
+        await c.sender.enqueue(relay.deadLetter, produced(m.key, m.value, headers, m.timestamp), 'dead-letter').acked;
         c.counts.deadLettered += 1;
         journal.write({ kind: 'original', ...l, error: reason, deadLetter: relay.deadLetter });
         acked.ack(topic, partition, m.offset);

@@ -38,7 +38,7 @@ export function copyOf(m: KafkaMessage, markHeader?: string, copyIndex = 1): Mes
  * round, every one an inline-cache miss there and in kafkajs's batch code). From a dictionary-mode
  * object the spread takes V8's generic path, whose records share one hidden class.
  */
-function produced(key: Message['key'], value: Message['value'], headers: IHeaders, timestamp: string): Message {
+export function produced(key: Message['key'], value: Message['value'], headers: IHeaders, timestamp: string): Message {
   const m = Object.create(null) as Message;
   m.key = key;
   m.value = value;
