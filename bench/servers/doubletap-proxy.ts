@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { arg, serveStats } from './ipc';
+import { applyProbes } from './probes';
 
 // The compiled code users run (dist/, which `npm run bench` and `npm test` build first), not the
 // TypeScript sources through tsx: tsx wraps every closure in a naming helper, a per-request cost
@@ -35,12 +36,15 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'doubletap-bench-'));
   const journal = new Journal(join(dir, 'journal.jsonl'));
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const halt = new HaltSwitch();
+  // bench/step-probe.ts only: cut or add one part of the copy path (bench/servers/probes.ts).
+  if (process.argv.includes('--probe')) applyProbes(arg('probe'), arg('upstream'), dist, halt);
   const proxy = await startProxy({
     http: scenario.http!,
     seed: scenario.seed,
     dryRun: false,
     budget: new Budget(JSON.parse(arg('budget', '{}'))),
-    halt: new HaltSwitch(),
+    halt,
     metrics: createMetrics(),
     journal,
     logger: silentLogger(),

@@ -1,0 +1,86 @@
+// bench/step-probe.ts's probes cut or add one part of the copy path; docs/benchmarks.md reads their
+// numbers as "copies without the request", "copies on node:http", "no copies after halt", "undici
+// traffic alone". Each claim is counted here at the upstream: what reached it, and what the journal
+// says the copies were. (Their cost is not asserted: that is the bench's job, not a test's.)
+import { expect } from 'chai';
+import { replayRules } from '../../../bench/lib/options';
+import { sleep, startTs, type Child } from '../../../bench/lib/proc';
+
+interface UpstreamStats { requests: number }
+interface ProxyStats { totals: { originals: number; copies: number; outcomes: Record<string, number> } }
+
+const post = (url: string, key: string) =>
+  fetch(url + '/orders', { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: '{"amount":1}' }).then((r) => r.text());
+
+describe('bench step probes (bench/servers/probes.ts)', function () {
+  this.timeout(60_000);
+  let upstream: Child;
+  before(async () => {
+    upstream = await startTs('bench/servers/upstream.ts');
+  });
+  after(async () => upstream?.stop());
+
+  /** A proxy at `fraction` with `probe`; `act` runs against it; returns what reached the upstream. */
+  async function withProxy(fraction: number, probe: string, act: (p: Child) => Promise<void>): Promise<{ upstream: number; proxy: ProxyStats }> {
+    const p = await startTs('bench/servers/doubletap-proxy.ts', ['--upstream', upstream.url, '--rules', replayRules(fraction), ...(probe ? ['--probe', probe] : [])]);
+    try {
+      const before = (await upstream.ask<UpstreamStats>('stats')).requests;
+      await act(p);
+      await sleep(300); // copies go out after their originals' answers
+      return { upstream: (await upstream.ask<UpstreamStats>('stats')).requests - before, proxy: await p.ask<ProxyStats>('stats') };
+    } finally {
+      await p.stop();
+    }
+  }
+
+  const twenty = (tag: string) => async (p: Child) => {
+    for (let i = 0; i < 20; i++) await post(p.url, `${tag}-${i}`);
+  };
+
+  it('unchanged: 20 originals at fraction 1 reach the upstream twice each', async () => {
+    const r = await withProxy(1, '', twenty('real'));
+    expect(r.upstream).to.equal(40);
+    expect(r.proxy.totals.copies).to.equal(20);
+  });
+
+  it('http-send: the copies reach the upstream on node:http and are judged as undici ones are', async () => {
+    const r = await withProxy(1, 'http-send', twenty('http'));
+    expect(r.upstream).to.equal(40);
+    expect(r.proxy.totals.copies).to.equal(20);
+    expect(r.proxy.totals.outcomes.error).to.equal(0);
+  });
+
+  it('fake-send: copies are planned, answered and journaled, and none reaches the upstream', async () => {
+    const r = await withProxy(1, 'fake-send', twenty('fake'));
+    expect(r.upstream).to.equal(20);
+    expect(r.proxy.totals.copies).to.equal(20);
+  });
+
+  it('halt: once the harness sends halt, originals still go through and no copy is sent', async () => {
+    const r = await withProxy(1, 'halt', async (p) => {
+      p.proc.send({ cmd: 'halt' });
+      await sleep(100);
+      await twenty('halt')(p);
+    });
+    expect(r.upstream).to.equal(20);
+    expect(r.proxy.totals.originals).to.equal(20);
+    expect(r.proxy.totals.outcomes.replayed + r.proxy.totals.outcomes.unverified).to.equal(0);
+  });
+
+  it('undici-timer: a proxy that copies nothing sends the timer\'s own requests, about one per period', async () => {
+    // 700 ms here + the 300 ms settle: 1 s of a 20 ms timer is at most 50 (fewer when the machine is busy).
+    const r = await withProxy(0, 'undici-timer=20', async () => { await sleep(700); });
+    expect(r.upstream).to.be.within(30, 51);
+    expect(r.proxy.totals.copies).to.equal(0);
+  });
+
+  it('an unknown probe stops the proxy with its name', async () => {
+    let err: Error | undefined;
+    try {
+      await withProxy(0, 'no-such-probe', async () => {});
+    } catch (e) {
+      err = e as Error;
+    }
+    expect(err?.message).to.match(/unknown probe no-such-probe/);
+  });
+});
