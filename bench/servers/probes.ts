@@ -7,6 +7,7 @@
 //   fake-send         a copy is answered in-process on the next turn; nothing goes to the upstream
 //   http-send         copies on node:http (an agent of their own) instead of undici
 //   undici-timer=MS   a plain undici Pool request to the upstream every MS ms: no doubletap code
+//   client-timer=MS   the same on one undici Client (no Pool in front)
 //   http-timer=MS     the same on node:http
 //   raw-timer=MS      the same request's bytes on a raw net.Socket (no client, no parser)
 //   llhttp-timer=MS   undici's llhttp (wasm) parses one answer every MS ms, no socket
@@ -29,7 +30,7 @@ const ANSWER = Buffer.from(
 export function applyProbes(spec: string, upstreamUrl: string, dist: Dist, halt: HaltSwitch): void {
   const probes = spec.split('+').filter(Boolean);
   const every = (name: string): number => Number(probes.find((p) => p.startsWith(name + '='))?.slice(name.length + 1) ?? 0);
-  const known = ['halt', 'fake-send', 'http-send', 'no-simd', 'undici-timer', 'http-timer', 'raw-timer', 'llhttp-timer'];
+  const known = ['client-timer', 'halt', 'fake-send', 'http-send', 'no-simd', 'undici-timer', 'http-timer', 'raw-timer', 'llhttp-timer'];
   for (const p of probes) if (!known.includes(p.split('=')[0])) throw new Error(`unknown probe ${p} (known: ${known.join(', ')})`);
   const senders = dist<{ sendCopy: unknown }>('http/copy-sender');
 
@@ -43,6 +44,12 @@ export function applyProbes(spec: string, upstreamUrl: string, dist: Dist, halt:
     const pool = new Pool(u.origin, { connections: 256, headersTimeout: 0, bodyTimeout: 0 });
     const handler = { onConnect() {}, onHeaders: () => true, onData: () => true, onComplete() {}, onError() {} };
     setInterval(() => pool.dispatch({ method: 'POST', path: '/orders', headers: { 'content-type': 'application/json', 'idempotency-key': `k${Date.now()}` }, body: BODY }, handler), every('undici-timer'));
+  }
+  if (every('client-timer')) {
+    const { Client } = require('undici') as typeof import('undici');
+    const client = new Client(u.origin, { headersTimeout: 0, bodyTimeout: 0 });
+    const handler = { onConnect() {}, onHeaders: () => true, onData: () => true, onComplete() {}, onError() {} };
+    setInterval(() => client.dispatch({ method: 'POST', path: '/orders', headers: { 'content-type': 'application/json', 'idempotency-key': `k${Date.now()}` }, body: BODY }, handler), every('client-timer'));
   }
   if (every('http-timer')) {
     const agent = new http.Agent({ keepAlive: true });

@@ -67,12 +67,14 @@ describe('bench step probes (bench/servers/probes.ts)', function () {
     expect(r.proxy.totals.outcomes.replayed + r.proxy.totals.outcomes.unverified).to.equal(0);
   });
 
-  it('undici-timer: a proxy that copies nothing sends the timer\'s own requests, about one per period', async () => {
-    // 700 ms here + the 300 ms settle: 1 s of a 20 ms timer is at most 50 (fewer when the machine is busy).
-    const r = await withProxy(0, 'undici-timer=20', async () => { await sleep(700); });
-    expect(r.upstream).to.be.within(30, 51);
-    expect(r.proxy.totals.copies).to.equal(0);
-  });
+  for (const probe of ['undici-timer', 'client-timer']) {
+    it(`${probe}: a proxy that copies nothing sends the timer's own requests, about one per period`, async () => {
+      // 700 ms here + the 300 ms settle: 1 s of a 20 ms timer is at most 50 (fewer when the machine is busy).
+      const r = await withProxy(0, `${probe}=20`, async () => { await sleep(700); });
+      expect(r.upstream).to.be.within(30, 51);
+      expect(r.proxy.totals.copies).to.equal(0);
+    });
+  }
 
   it('an unknown probe stops the proxy with its name', async () => {
     let err: Error | undefined;
