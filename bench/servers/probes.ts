@@ -30,7 +30,7 @@ const ANSWER = Buffer.from(
 export function applyProbes(spec: string, upstreamUrl: string, dist: Dist, halt: HaltSwitch): void {
   const probes = spec.split('+').filter(Boolean);
   const every = (name: string): number => Number(probes.find((p) => p.startsWith(name + '='))?.slice(name.length + 1) ?? 0);
-  const known = ['client-timer', 'halt', 'fake-send', 'http-send', 'no-simd', 'undici-timer', 'http-timer', 'raw-timer', 'llhttp-timer'];
+  const known = ['halt', 'fake-send', 'http-send', 'undici-timer', 'client-timer', 'http-timer', 'raw-timer', 'llhttp-timer', 'no-simd'];
   for (const p of probes) if (!known.includes(p.split('=')[0])) throw new Error(`unknown probe ${p} (known: ${known.join(', ')})`);
   const senders = dist<{ sendCopy: unknown }>('http/copy-sender');
 
@@ -39,18 +39,9 @@ export function applyProbes(spec: string, upstreamUrl: string, dist: Dist, halt:
   if (probes.includes('fake-send')) senders.sendCopy = fakeSend;
   if (probes.includes('http-send')) senders.sendCopy = httpSend(dist);
   const u = new URL(upstreamUrl);
-  if (every('undici-timer')) {
-    const { Pool } = require('undici') as typeof import('undici');
-    const pool = new Pool(u.origin, { connections: 256, headersTimeout: 0, bodyTimeout: 0 });
-    const handler = { onConnect() {}, onHeaders: () => true, onData: () => true, onComplete() {}, onError() {} };
-    setInterval(() => pool.dispatch({ method: 'POST', path: '/orders', headers: { 'content-type': 'application/json', 'idempotency-key': `k${Date.now()}` }, body: BODY }, handler), every('undici-timer'));
-  }
-  if (every('client-timer')) {
-    const { Client } = require('undici') as typeof import('undici');
-    const client = new Client(u.origin, { headersTimeout: 0, bodyTimeout: 0 });
-    const handler = { onConnect() {}, onHeaders: () => true, onData: () => true, onComplete() {}, onError() {} };
-    setInterval(() => client.dispatch({ method: 'POST', path: '/orders', headers: { 'content-type': 'application/json', 'idempotency-key': `k${Date.now()}` }, body: BODY }, handler), every('client-timer'));
-  }
+  const undici = require('undici') as typeof import('undici');
+  if (every('undici-timer')) dispatchEvery(new undici.Pool(u.origin, { connections: 256, headersTimeout: 0, bodyTimeout: 0 }), every('undici-timer'));
+  if (every('client-timer')) dispatchEvery(new undici.Client(u.origin, { headersTimeout: 0, bodyTimeout: 0 }), every('client-timer'));
   if (every('http-timer')) {
     const agent = new http.Agent({ keepAlive: true });
     setInterval(() => {
@@ -65,6 +56,12 @@ export function applyProbes(spec: string, upstreamUrl: string, dist: Dist, halt:
     setInterval(() => sock.write(bytes), every('raw-timer'));
   }
   if (every('llhttp-timer')) llhttpTimer(every('llhttp-timer'));
+}
+
+/** A POST on undici's low-level dispatch every `ms`, its answer read and dropped (as copies use it). */
+function dispatchEvery(dispatcher: import('undici').Dispatcher, ms: number): void {
+  const handler = { onConnect() {}, onHeaders: () => true, onData: () => true, onComplete() {}, onError() {} };
+  setInterval(() => dispatcher.dispatch({ method: 'POST', path: '/orders', headers: { 'content-type': 'application/json', 'idempotency-key': `k${Date.now()}` }, body: BODY }, handler), ms);
 }
 
 function fakeSend(_u: Upstream, _spec: CopySpec, _timeoutMs: number, done: (r: CopyResult) => void) {

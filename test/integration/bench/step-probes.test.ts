@@ -43,7 +43,7 @@ describe('bench step probes (bench/servers/probes.ts)', function () {
     expect(r.proxy.totals.copies).to.equal(20);
   });
 
-  it('http-send: the copies reach the upstream on node:http and are judged as undici ones are', async () => {
+  it('http-send: the copies reach the upstream on node:http, none of them an error', async () => {
     const r = await withProxy(1, 'http-send', twenty('http'));
     expect(r.upstream).to.equal(40);
     expect(r.proxy.totals.copies).to.equal(20);
