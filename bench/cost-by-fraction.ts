@@ -1,4 +1,4 @@
-// `npx tsx bench/cost-by-fraction.ts [--fractions 0,0.1,1] [--delay-ms 5-50] [--rounds 5] [--seconds 3] [--warmup 2] [--paired] [--before DIST[,DIST]] [--pin]`
+// `npx tsx bench/cost-by-fraction.ts [--fractions 0,0.1,1 | 0,0.01,0.01:halt] [--delay-ms 5-50] [--rounds 5] [--seconds 3] [--warmup 2] [--paired] [--before DIST[,DIST]] [--pin]`
 // (after `npm run build`): what a copy costs, measured from outside the proxy. For each fraction, one
 // doubletap proxy; per round and per proxy: requests/s, CPU µs per request (user / system, from
 // /proc), and read/write syscalls per request (/proc/PID/io: each copy should add one of each).
@@ -7,13 +7,16 @@
 // absolute numbers are those of a contended machine). Ratios are against the first fraction.
 // --before DIST[,DIST…]: each fraction also runs on those builds (another commit's dist/, copied aside), in the
 // same rounds, so a change is measured against its baseline under the same drift.
+// A fraction may carry probes, `FRACTION:PROBE[+PROBE…]` (bench/servers/probes.ts): that proxy has one
+// part of the copy path cut or one thing added, e.g. `--pin --paired --fractions 0,0.01,0.01:halt`
+// (`halt` is thrown after the warm-up). How the step was taken apart (docs/benchmarks.md, sixth look).
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { runLoad } from './lib/load';
 import { arg, delayArg, replayRules } from './lib/options';
-import { pinning, startTs, type Child } from './lib/proc';
+import { pinning, startDoubletap, startTs, type Child } from './lib/proc';
 
-const fractions = arg('fractions', '0,0.1,1').split(',').map(Number);
+const fractions = arg('fractions', '0,0.1,1').split(',');
 const rounds = Number(arg('rounds', '5'));
 const seconds = Number(arg('seconds', '3'));
 const warmup = Number(arg('warmup', '2'));
@@ -55,12 +58,18 @@ async function main(): Promise<void> {
   if (pin && !pinned) throw new Error('--pin: needs two CPUs and taskset');
   const upstream = await startTs('bench/servers/upstream.ts');
   // Each target: a fraction on this build, then (with --before) the same fraction on the other one.
-  const targets = fractions.flatMap((f) => [{ f, name: `f=${f}`, args: [] as string[] }, ...befores.map((dir) => ({ f, name: `f=${f} ${befores.length > 1 ? basename(dir) : 'before'}`, args: ['--dist', dir] }))]);
-  const proxies = await Promise.all(targets.map((t) => startTs('bench/servers/doubletap-proxy.ts', ['--upstream', upstream.url, '--rules', replayRules(t.f, delay), ...t.args])));
+  const targets = fractions.flatMap((spec) => {
+    const [f, probe] = spec.split(':');
+    const args = probe ? ['--probe', probe] : [];
+    const halts = probe?.split('+').includes('halt') ?? false;
+    return [{ f: Number(f), name: `f=${spec}`, args, halts }, ...befores.map((dir) => ({ f: Number(f), name: `f=${spec} ${befores.length > 1 ? basename(dir) : 'before'}`, args: [...args, '--dist', dir], halts }))];
+  });
+  const proxies = await Promise.all(targets.map((t) => startDoubletap(upstream.url, replayRules(t.f, delay), t.args)));
   for (const p of proxies) pinned?.pinProxy(p.pid);
   const connections = paired ? Math.max(4, Math.floor(32 / proxies.length)) : 32;
   try {
     await Promise.all(proxies.map((p) => runLoad({ url: p.url + '/orders', connections, seconds: warmup, nonce: `warm-${p.pid}` })));
+    targets.forEach((t, i) => t.halts && proxies[i].proc.send({ cmd: 'halt' }));
     const rows: Row[][] = targets.map(() => []);
     for (let round = 0; round < rounds; round++) {
       const got = paired
@@ -70,12 +79,13 @@ async function main(): Promise<void> {
       console.log(`round ${round + 1}: ` + got.map((row, i) => `${targets[i].name} ${row.rps.toFixed(0)} req/s ${row.cpuUs.toFixed(0)} µs (×${(row.cpuUs / got[0].cpuUs).toFixed(2)})`).join(' | '));
     }
     console.log(`\n${paired ? 'paired' : 'serial'}, ${rounds} rounds of ${seconds} s, c${connections}${delay ? `, delay ${delay.min}–${delay.max}` : ''}; medians of the per-round ratios against ${targets[0].name}`);
-    console.log('target          req/s  ×req/s  CPU µs/req (user+sys)  ×CPU  reads/req  writes/req');
+    const width = Math.max(14, ...targets.map((t) => t.name.length));
+    console.log('target'.padEnd(width + 2) + 'req/s  ×req/s  CPU µs/req (user+sys)  ×CPU  reads/req  writes/req');
     targets.forEach((t, i) => {
       const rs = rows[i];
       const rpsRatio = median(rs.map((r, k) => r.rps / rows[0][k].rps));
       const cpuRatio = median(rs.map((r, k) => r.cpuUs / rows[0][k].cpuUs));
-      console.log(`${t.name.padEnd(14)}  ${median(rs.map((r) => r.rps)).toFixed(0).padStart(5)}  ×${rpsRatio.toFixed(2)}   ${median(rs.map((r) => r.cpuUs)).toFixed(0).padStart(4)} (${median(rs.map((r) => r.userUs)).toFixed(0)}+${median(rs.map((r) => r.sysUs)).toFixed(0)})`.padEnd(46) + `×${cpuRatio.toFixed(2)}  ${median(rs.map((r) => r.reads)).toFixed(2).padStart(9)}  ${median(rs.map((r) => r.writes)).toFixed(2).padStart(10)}`);
+      console.log(`${t.name.padEnd(width)}  ${median(rs.map((r) => r.rps)).toFixed(0).padStart(5)}  ×${rpsRatio.toFixed(2)}   ${median(rs.map((r) => r.cpuUs)).toFixed(0).padStart(4)} (${median(rs.map((r) => r.userUs)).toFixed(0)}+${median(rs.map((r) => r.sysUs)).toFixed(0)})`.padEnd(width + 32) + `×${cpuRatio.toFixed(2)}  ${median(rs.map((r) => r.reads)).toFixed(2).padStart(9)}  ${median(rs.map((r) => r.writes)).toFixed(2).padStart(10)}`);
     });
   } finally {
     for (const p of proxies) await p.stop();

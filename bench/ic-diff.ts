@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { propertyOrder, readIcLog, worsened, type IcLevel } from './lib/ic-log';
 import { runLoad } from './lib/load';
 import { arg, delayArg, replayRules } from './lib/options';
-import { ROOT, startTs, stopChild } from './lib/proc';
+import { ROOT, startDoubletap, startTs, stopChild } from './lib/proc';
 
 const fractions = arg('fractions', '0,0.1').split(',').map(Number);
 const seconds = Number(arg('seconds', '6'));
@@ -33,7 +33,7 @@ function originOf(fn: string | undefined): 'ours' | 'node' | 'dependencies' | 'o
 async function logAt(upstreamUrl: string, fraction: number): Promise<string> {
   const file = join(dir, `ic-${fraction}.log`);
   const flags = ['--log-ic', ...(maps ? ['--log-maps'] : []), `--logfile=${file}`, '--no-logfile-per-isolate'];
-  const proxy = await startTs('bench/servers/doubletap-proxy.ts', ['--upstream', upstreamUrl, '--rules', replayRules(fraction, delay)], flags);
+  const proxy = await startDoubletap(upstreamUrl, replayRules(fraction, delay), [], flags);
   try {
     const r = await runLoad({ url: proxy.url + '/orders', connections: 32, seconds, nonce: `ic-${fraction}` });
     console.log(`fraction ${fraction}: ${r.requests} requests (${r.rps.toFixed(0)}/s under --log-ic), log ${file}`);

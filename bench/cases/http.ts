@@ -4,7 +4,7 @@
 import { startNginx, NGINX } from '../lib/nginx';
 import { runLoad, WRK, type LoadResult } from '../lib/load';
 import { replayRules, type Delay } from '../lib/options';
-import { cpuSeconds, pinning, sleep, startTs, type Child } from '../lib/proc';
+import { cpuSeconds, pinning, sleep, startDoubletap, startTs, type Child } from '../lib/proc';
 
 export interface HttpCaseResult {
   id: string;
@@ -35,7 +35,7 @@ interface Target {
   start(upstream: string): Promise<Child | undefined>;
 }
 
-const doubletap = (fraction: number, delay?: Delay) => (up: string) => startTs('bench/servers/doubletap-proxy.ts', ['--upstream', up, '--rules', replayRules(fraction, delay)]);
+const doubletap = (fraction: number, delay?: Delay) => (up: string) => startDoubletap(up, replayRules(fraction, delay));
 /** Issue 14's 10 % goal is stated for jittered copies (as people configure them), not instant ones. */
 export const JITTER: Delay = { dist: 'uniform', min: '5ms', max: '50ms' };
 

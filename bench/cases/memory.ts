@@ -3,7 +3,7 @@
 import { BODY, runLoad } from '../lib/load';
 import { replayRules } from '../lib/options';
 import { postMany } from '../lib/client';
-import { rssBytes, startTs } from '../lib/proc';
+import { rssBytes, startDoubletap, startTs } from '../lib/proc';
 
 export interface SoakResult {
   seconds: number;
@@ -50,7 +50,7 @@ export function slope(points: Array<{ t: number; v: number }>): number {
 export async function runSoak(seconds: number, rate: number, log: (l: string) => void): Promise<SoakResult> {
   const upstream = await startTs('bench/servers/upstream.ts');
   const rules = replayRules(0.3, { dist: 'uniform', min: '50ms', max: '2s' });
-  const proxy = await startTs('bench/servers/doubletap-proxy.ts', ['--upstream', upstream.url, '--rules', rules]);
+  const proxy = await startDoubletap(upstream.url, rules);
   const samples: SoakResult['samples'] = [];
   const t0 = Date.now();
   const timer = setInterval(() => {
@@ -102,8 +102,7 @@ export async function runPending(copies: number, log: (l: string) => void, bodyB
     { name: 'warm', match: { method: 'POST', path: '/warm' }, fraction: 0 },
     { name: 'pend', match: { method: 'POST', path: '/pend' }, fraction: 1, faults: [{ kind: 'replay', delay: { dist: 'fixed', value: '10m' } }] },
   ];
-  const proxy = await startTs('bench/servers/doubletap-proxy.ts',
-    ['--upstream', upstream.url, '--rules', JSON.stringify(rules), '--budget', JSON.stringify({ total: copies * 10 })], ['--expose-gc']);
+  const proxy = await startDoubletap(upstream.url, JSON.stringify(rules), ['--budget', JSON.stringify({ total: copies * 10 })], ['--expose-gc']);
   try {
     // Warm the same code paths (pools, JIT, journal) without leaving copies behind.
     await postMany(proxy.url + '/warm', 2000, 32, 'warm');

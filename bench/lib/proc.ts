@@ -22,6 +22,11 @@ export function startTs(file: string, args: string[] = [], nodeArgs: string[] = 
   return startProcess(process.execPath, [...nodeArgs, '--import', 'tsx', resolve(ROOT, file), ...args], true);
 }
 
+/** doubletap's bench proxy (bench/servers/doubletap-proxy.ts) in front of `upstream`, with scenario `rules` (JSON). */
+export function startDoubletap(upstream: string, rules: string, args: string[] = [], nodeArgs: string[] = []): Promise<Child> {
+  return startTs('bench/servers/doubletap-proxy.ts', ['--upstream', upstream, '--rules', rules, ...args], nodeArgs);
+}
+
 /** `ready` is the pattern of the child's ready line, or the URL itself for tools that print nothing. */
 export function startProcess(cmd: string, args: string[], ipc: boolean, ready: RegExp | string = /listening on (\S+)/): Promise<Child> {
   const proc = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? ['ipc' as const] : [])] });

@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   const journal = new Journal(join(dir, 'journal.jsonl'));
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   const halt = new HaltSwitch();
-  // bench/step-probe.ts only: cut or add one part of the copy path (bench/servers/probes.ts).
+  // `cost-by-fraction --fractions F:PROBE` only: cut or add one part of the copy path (bench/servers/probes.ts).
   if (process.argv.includes('--probe')) applyProbes(arg('probe'), arg('upstream'), dist, halt);
   const proxy = await startProxy({
     http: scenario.http!,

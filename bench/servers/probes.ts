@@ -1,4 +1,4 @@
-// Probes for bench/step-probe.ts: each one cuts or adds one thing in a bench proxy, so the slowdown
+// Probes for `bench/cost-by-fraction.ts --fractions F:PROBE`: each one cuts or adds one thing in a bench proxy, so the slowdown
 // that copies bring to every original (docs/benchmarks.md, "The step, located") can be taken apart
 // inside one process, in the same rounds as the unchanged proxy. Bench-only: they patch dist/'s
 // modules at run time and are never part of the product.

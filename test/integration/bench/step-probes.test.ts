@@ -1,10 +1,10 @@
-// bench/step-probe.ts's probes cut or add one part of the copy path; docs/benchmarks.md reads their
+// The bench probes (`cost-by-fraction --fractions 0,0.01:PROBE`) cut or add one part of the copy path; docs/benchmarks.md reads their
 // numbers as "copies without the request", "copies on node:http", "no copies after halt", "undici
 // traffic alone". Each claim is counted here at the upstream: what reached it, and what the journal
 // says the copies were. (Their cost is not asserted: that is the bench's job, not a test's.)
 import { expect } from 'chai';
 import { replayRules } from '../../../bench/lib/options';
-import { sleep, startTs, type Child } from '../../../bench/lib/proc';
+import { sleep, startDoubletap, startTs, type Child } from '../../../bench/lib/proc';
 
 interface UpstreamStats { requests: number }
 interface ProxyStats { totals: { originals: number; copies: number; outcomes: Record<string, number> } }
@@ -22,7 +22,7 @@ describe('bench step probes (bench/servers/probes.ts)', function () {
 
   /** A proxy at `fraction` with `probe`; `act` runs against it; returns what reached the upstream. */
   async function withProxy(fraction: number, probe: string, act: (p: Child) => Promise<void>): Promise<{ upstream: number; proxy: ProxyStats }> {
-    const p = await startTs('bench/servers/doubletap-proxy.ts', ['--upstream', upstream.url, '--rules', replayRules(fraction), ...(probe ? ['--probe', probe] : [])]);
+    const p = await startDoubletap(upstream.url, replayRules(fraction), probe ? ['--probe', probe] : []);
     try {
       const before = (await upstream.ask<UpstreamStats>('stats')).requests;
       await act(p);
