@@ -118,12 +118,12 @@ export class CopyAttempt implements Dispatcher.DispatchHandler {
   onError(err: Error & { code?: string }): void {
     // Cut short after the answer began: the status is known, the body is not comparable.
     if (this.reader !== undefined) return this.finish({ status: this.status, error: 'response aborted' });
-    this.finish({ error: errorCode(err) });
+    this.finish({ error: connectionErrorCode(err) });
   }
 }
 
 /** Node's names for connection errors, which the journal has always used (`socket hang up` is ECONNRESET). */
-function errorCode(err: Error & { code?: string }): string {
+export function connectionErrorCode(err: Error & { code?: string }): string {
   if (err.code === 'UND_ERR_SOCKET' || err.code === 'UND_ERR_CLOSED' || err.code === 'UND_ERR_DESTROYED') return 'ECONNRESET';
   return err.code ?? err.message;
 }

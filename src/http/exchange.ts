@@ -8,6 +8,7 @@ import type { PendingHold } from '../chaos/pending-bytes';
 import type { FaultDriver } from '../faults';
 import type { HttpFault } from '../scenario/schema-http';
 import { AnswerReader } from './answer-reader';
+import type { UpstreamAnswer } from './forward';
 import { shareHeaderValue } from './shared-values';
 import type { AttemptResult } from './classify';
 import type { CompiledRule } from './match';
@@ -141,7 +142,7 @@ export class Exchange implements PendingHold {
   }
 
   /** Read the original's answer (status, replay header, identity) as it streams to the client (or to nowhere, for lost-reply). */
-  readAnswer(res: IncomingMessage, onChunk?: (chunk: Buffer) => void): void {
+  readAnswer(res: UpstreamAnswer, onChunk?: (chunk: Buffer) => void): void {
     const reader = new AnswerReader(this.rule.rule.responseId);
     let ended = false;
     res.on('data', (chunk: Buffer) => {

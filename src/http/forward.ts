@@ -1,24 +1,44 @@
-// The originals' forward path: node:http straight to the upstream's keep-alive pool, the client's
-// request streamed through unchanged and the answer streamed back. It does what http-proxy's web
+// The originals' forward path: ordinary requests on undici (forward-undici.ts, the cheaper client), the
+// rest on node:http straight to the upstream's keep-alive pool, the client's request streamed through
+// unchanged and the answer streamed back (`fitsUndici` says which). It does what http-proxy's web
 // passes did for us (X-Forwarded-*, framing of bodiless DELETE/OPTIONS, HTTP/1.0 connection rules)
 // without their per-request work (an options object, two pass arrays, EventEmitter hops, a regex
 // join of the path). That work was what doubletap's own bookkeeping had to fit into for fraction 0 to
 // cost what a bare http-proxy costs (docs/benchmarks.md). Two fixes came with it: the request target
 // reaches the upstream byte for byte (http-proxy folded `//`), and an answer the upstream cuts short
 // is cut for the client too (it waited forever). WebSocket upgrades still go through http-proxy.
-import http, { type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import http, { type ClientRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { Writable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { forwardRequestTrailers, forwardResponseTrailers } from './framing';
+import { writeHead } from './forward-head';
+import { BUFFERED_BODY_MAX, UndiciForwarding } from './forward-undici';
 import type { Upstream } from './upstream';
+
+/** What the hooks read of an answer: node:http's IncomingMessage, or undici's (forward-undici.ts). */
+export interface UpstreamAnswer {
+  statusCode?: number;
+  statusMessage?: string;
+  headers: IncomingHttpHeaders;
+  /** The whole answer arrived (false at 'close': it was cut short). */
+  complete: boolean;
+  on(event: 'data', listener: (chunk: Buffer) => void): unknown;
+  on(event: 'end' | 'close', listener: () => void): unknown;
+}
+
+/** The upstream request, which the proxy destroys when the client goes away. */
+export interface UpstreamRequest {
+  readonly destroyed: boolean;
+  destroy(): void;
+}
 
 /** What the proxy around the forward path does at each step (one object, no per-request listeners). */
 export interface ForwardHooks {
   /** The upstream request exists (headers not sent yet). */
-  onUpstreamRequest(out: ClientRequest, req: IncomingMessage, res: ServerResponse): void;
+  onUpstreamRequest(out: UpstreamRequest, req: IncomingMessage, res: ServerResponse): void;
   /** The upstream answered; called before anything is written to the client. */
-  onUpstreamResponse(answer: IncomingMessage, req: IncomingMessage, res: ServerResponse): void;
+  onUpstreamResponse(answer: UpstreamAnswer, req: IncomingMessage, res: ServerResponse): void;
   /** The upstream request failed (refused, reset, bad certificate…); nothing was written yet or the answer is cut. */
   onError(err: NodeJS.ErrnoException, req: IncomingMessage, res: ServerResponse): void;
 }
@@ -43,6 +63,12 @@ export function createForwarder(upstream: Upstream, insecure: boolean, hooks: Fo
         delete headers['transfer-encoding'];
       }
       addForwardedFields(req);
+      if (fitsUndici(req)) {
+        const forwarding = new UndiciForwarding(upstream.originalsPool, basePath + req.url, req, res, selfHandled, hooks);
+        hooks.onUpstreamRequest(forwarding, req, res);
+        forwarding.start(Number(headers['content-length'] ?? 0));
+        return;
+      }
       let out: ClientRequest;
       try {
         out = request({ hostname, port, method: req.method, path: basePath + req.url, headers, agent: upstream.originals, rejectUnauthorized });
@@ -80,6 +106,23 @@ export function createForwarder(upstream: Upstream, insecure: boolean, hooks: Fo
       relay(req, out);
     },
   };
+}
+
+/** Methods undici frames with a Content-Length (it drops `content-length: 0` from the others). */
+const PAYLOAD_METHODS = new Set(['POST', 'PUT', 'PATCH', 'QUERY', 'PROPFIND', 'PROPPATCH']);
+
+/**
+ * An original undici carries exactly as node:http would: an origin-form target, no Transfer-Encoding
+ * (request trailers; undici refuses the header), no Expect (undici refuses it), and a body it frames
+ * the same way — a Content-Length body of a payload method, small enough to collect, or no body.
+ * Everything else (uploads, chunked bodies, a bodiless DELETE's `content-length: 0`) streams on node:http.
+ */
+function fitsUndici(req: IncomingMessage): boolean {
+  const h = req.headers;
+  if (h['transfer-encoding'] !== undefined || h.expect !== undefined || req.url?.charCodeAt(0) !== 47) return false;
+  const length = h['content-length'];
+  if (PAYLOAD_METHODS.has(req.method!)) return length !== undefined && Number(length) <= BUFFERED_BODY_MAX;
+  return length === undefined;
 }
 
 /**
@@ -129,22 +172,4 @@ function addForwardedFields(req: IncomingMessage): void {
 function append(h: http.IncomingHttpHeaders, name: string, value: string): void {
   const before = h[name];
   h[name] = before ? `${before},${value}` : value;
-}
-
-/** Status, reason and the upstream's headers, with the connection rules of the client's HTTP version. */
-function writeHead(req: IncomingMessage, res: ServerResponse, answer: IncomingMessage): void {
-  const headers = answer.headers;
-  if (req.httpVersion === '1.0') {
-    // An HTTP/1.0 client cannot read chunked framing, and its connection closes unless it asked.
-    delete headers['transfer-encoding'];
-    headers.connection = req.headers.connection ?? 'close';
-  } else if (headers.connection === undefined) {
-    headers.connection = req.headers.connection ?? 'keep-alive';
-  }
-  res.statusCode = answer.statusCode ?? 502;
-  if (answer.statusMessage) res.statusMessage = answer.statusMessage;
-  for (const name in headers) {
-    const value = headers[name];
-    if (value !== undefined) res.setHeader(name, value);
-  }
 }

@@ -1,10 +1,10 @@
 // The per-request path. Unmatched requests: one rule scan, one counter, straight into the forward path — no
 // buffering, no journal, no per-request closures. Matched requests get an Exchange; the chaos path is
 // wrapped so an exception there never touches the original (fail open).
-import type { IncomingMessage, ServerResponse, ClientRequest } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type Server from 'http-proxy';
-import type { ForwardHooks, Forwarder } from './forward';
+import type { ForwardHooks, Forwarder, UpstreamAnswer, UpstreamRequest } from './forward';
 import { messageOf } from '../errors';
 import { lostReplyBody } from '../faults/lost-reply';
 import type { Journal } from '../journal/writer';
@@ -19,7 +19,7 @@ const kEx = Symbol('doubletap.exchange');
 const kStart = Symbol('doubletap.start');
 const kProxyReq = Symbol('doubletap.proxyReq');
 type Req = IncomingMessage & { [kEx]?: Exchange; [kStart]?: number };
-type Res = ServerResponse & { [kProxyReq]?: ClientRequest };
+type Res = ServerResponse & { [kProxyReq]?: UpstreamRequest };
 
 export interface HandlerDeps {
   /** WebSocket upgrades only (originals go through `forward`). */
@@ -111,11 +111,11 @@ export class ProxyHandlers implements ForwardHooks {
     c.inc();
   }
 
-  readonly onUpstreamRequest = (proxyReq: ClientRequest, _req: IncomingMessage, res: Res): void => {
+  readonly onUpstreamRequest = (proxyReq: UpstreamRequest, _req: IncomingMessage, res: Res): void => {
     res[kProxyReq] = proxyReq;
   };
 
-  readonly onUpstreamResponse = (proxyRes: IncomingMessage, req: Req, res: Res): void => {
+  readonly onUpstreamResponse = (proxyRes: UpstreamAnswer, req: Req, res: Res): void => {
     const start = req[kStart];
     if (start !== undefined) this.originalDuration.observe((performance.now() - start) / 1000);
     stripResponseHopByHop(proxyRes.headers);
@@ -147,7 +147,7 @@ export class ProxyHandlers implements ForwardHooks {
   };
 
   /** lost-reply after a halt: the client gets the upstream's real answer (streamed, or the held body). */
-  private release(ex: Exchange, proxyRes: IncomingMessage, res: ServerResponse, body: Buffer | undefined): void {
+  private release(ex: Exchange, proxyRes: UpstreamAnswer, res: ServerResponse, body: Buffer | undefined): void {
     if (res.destroyed || res.headersSent) return;
     res.writeHead(proxyRes.statusCode ?? 502, proxyRes.headers);
     if (body !== undefined) {

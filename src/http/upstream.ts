@@ -1,6 +1,7 @@
-// The upstream: its address, the keep-alive agent for originals (forward.ts) and an undici Pool for
-// copies (doubletap's own client traffic: cheaper per request than node:http, and a separate pool so
-// copies never queue in front of an original). HTTPS certificates are verified unless `insecure`.
+// The upstream: its address, the originals' keep-alive pools (forward.ts: undici for ordinary requests,
+// node:http for those undici cannot carry unchanged) and an undici Pool for copies (doubletap's own
+// client traffic, in a pool of its own so copies never queue in front of an original). HTTPS
+// certificates are verified unless `insecure`.
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -17,6 +18,9 @@ export interface Upstream {
   secure: boolean;
   /** Path prefix of the upstream URL ('' for none), prepended to every request path. */
   basePath: string;
+  /** Originals undici carries unchanged (forward-undici.ts): cheaper per request than node:http. */
+  originalsPool: Pool;
+  /** Originals that stream, or that undici would alter or refuse (forward.ts `fitsUndici`). */
   originals: http.Agent;
   /** Copies: keep-alive, no timeouts of its own (the copy sender keeps one overall timeout). */
   copies: Pool;
@@ -52,25 +56,26 @@ export function createUpstream(section: Pick<HttpSection, 'upstream' | 'ca' | 'i
   };
   const originals = make();
   const upgrades = make(false);
-  const copies = new Pool(`${url.protocol}//${url.host}`, {
-    connections: 256,
-    // Only the copy sender's own overall timeout (copyTimeout) ends a copy: undici's header/body
-    // timeouts and its 10 s connect timeout would end some earlier with other errors.
-    headersTimeout: 0,
-    bodyTimeout: 0,
-    connect: { timeout: 0, ...(secure ? tlsOptions : {}) },
-  });
+  // No timeouts of undici's own: an original waits for its upstream as long as the client does (as
+  // on node:http), and a copy only for the copy sender's overall timeout (copyTimeout): undici's
+  // header/body timeouts and its 10 s connect timeout would end some earlier with other errors.
+  const pool = (): Pool =>
+    new Pool(`${url.protocol}//${url.host}`, { connections: 256, headersTimeout: 0, bodyTimeout: 0, connect: { timeout: 0, ...(secure ? tlsOptions : {}) } });
+  const originalsPool = pool();
+  const copies = pool();
   const basePath = url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '');
   return {
     url,
     origin: `${url.protocol}//${url.host}`,
     secure,
     basePath,
+    originalsPool,
     originals,
     copies,
     upgrades,
     close() {
       originals.destroy();
+      originalsPool.destroy().catch(() => undefined);
       // Copies still in flight were already journaled by the scheduler's cancelAll(): cut them off.
       copies.destroy().catch(() => undefined);
       upgrades.destroy();

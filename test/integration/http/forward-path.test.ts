@@ -2,6 +2,7 @@
 // happen, and what it got wrong must not. Each test counts what reached a plain node:http upstream.
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
+import diagnostics from 'node:diagnostics_channel';
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -135,5 +136,57 @@ describe('forward path for originals', () => {
     const next = await rawExchange(h.proxy.url, 'POST /ok HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}');
     expect(next.text.endsWith('fine')).to.equal(true);
     expect(up.hits.map((x) => x.url)).to.deep.equal(['/cut', '/ok']);
+  });
+
+  it('ordinary requests ride undici, the rest node:http: each reaches the upstream once and unchanged, answers (trailers, repeats) whole', async () => {
+    up = await upstream((req, res) => {
+      // A chunked answer with trailers and repeated lines, to every request.
+      res.setHeader('set-cookie', ['a=1', 'b=2']);
+      res.setHeader('x-multi', ['one', 'two']);
+      res.setHeader('trailer', 'x-sum');
+      res.write(`${req.method} ${req.url}`);
+      res.addTrailers({ 'x-sum': 'ok' });
+      res.end();
+    });
+    h = await startHarness({ upstream: up.url, rules: [rule([{ kind: 'replay' }], { fraction: 0 })] });
+    // Every request undici makes in this process (the proxy runs here; fraction 0 makes no copies).
+    let onUndici = 0;
+    const count = (): void => void onUndici++;
+    diagnostics.subscribe('undici:request:create', count);
+    const big = 'b'.repeat(100 * 1024);
+    const cases = [
+      { name: 'small POST', undici: true, text: 'POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: 7\r\n\r\n{"a":1}', body: '{"a":1}' },
+      { name: 'GET', undici: true, text: 'GET /get?q=1 HTTP/1.1\r\nHost: x\r\n\r\n', body: '' },
+      { name: 'POST, empty body', undici: true, text: 'POST /empty HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n', body: '' },
+      { name: 'PUT over 16 KiB', undici: false, text: `PUT /big HTTP/1.1\r\nHost: x\r\nContent-Length: ${big.length}\r\n\r\n${big}`, body: big },
+      { name: 'chunked POST', undici: false, text: 'POST /chunked HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n', body: 'hi' },
+      { name: 'Expect: 100-continue', undici: false, text: 'POST /expect HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nhi', body: 'hi' },
+      { name: 'bodiless DELETE', undici: false, text: 'DELETE /gone HTTP/1.1\r\nHost: x\r\n\r\n', body: '' },
+    ];
+    try {
+      for (const c of cases) {
+        const before = onUndici;
+        const hits = up.hits.length;
+        const reply = await rawExchange(h.proxy.url, c.text.replace('\r\n', '\r\nConnection: close\r\n'), 3000);
+        expect(onUndici - before, `${c.name}: on undici`).to.equal(c.undici ? 1 : 0);
+        expect(up.hits.length - hits, `${c.name}: reached the upstream`).to.equal(1);
+        const hit = up.hits[hits];
+        expect(hit.bytes, c.name).to.equal(c.body.length);
+        expect(hit.sha256, c.name).to.equal(createHash('sha256').update(c.body).digest('hex'));
+        expect(hit.headers['x-forwarded-for'], c.name).to.equal('127.0.0.1');
+        // Node's server says 100 Continue to an Expect itself, before the answer.
+        const text = reply.text.replace(/^HTTP\/1\.1 100 Continue\r\n\r\n/, '');
+        const [head, rest] = text.split('\r\n\r\n');
+        expect(head, c.name).to.match(/^HTTP\/1\.1 200/);
+        expect(head.match(/^set-cookie: .*$/gim), c.name).to.deep.equal(['set-cookie: a=1', 'set-cookie: b=2']);
+        expect(head, c.name).to.match(/^x-multi: one, two$/im);
+        // The chunked body, then the trailer the upstream added.
+        expect(rest, c.name).to.include(`${hit.method} ${hit.url}`);
+        expect(text, c.name).to.match(/\r\n0\r\nx-sum: ok\r\n\r\n$/i);
+      }
+    } finally {
+      diagnostics.unsubscribe('undici:request:create', count);
+    }
+    expect(up.hits.map((x) => x.url)).to.deep.equal(['/small', '/get?q=1', '/empty', '/big', '/chunked', '/expect', '/gone']);
   });
 });

@@ -1,0 +1,191 @@
+// The originals' forward path for ordinary requests (forward.ts `fitsUndici` says which): undici's
+// low-level dispatch() on the originals' own keep-alive Pool, one object per request that is at once
+// undici's handler, the upstream request the proxy may destroy, and the answer the hooks read (status,
+// headers, data/end/close). It spends ×0.88–0.92 the CPU per request of node:http's ClientRequest,
+// which builds an OutgoingMessage, validates and stores every header, and emits a dozen events per
+// request (docs/benchmarks.md, "The forward path on undici").
+// The body (at most BUFFERED_BODY_MAX bytes, by Content-Length) is collected before it is sent, as
+// nginx buffers request bodies: undici's stream reader would attach only once a connection is free,
+// and a picked request's body tee would make the request flow before that, losing the chunks between.
+import { EventEmitter } from 'node:events';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { Dispatcher } from 'undici';
+import { connectionErrorCode } from './copy-sender';
+import type { ForwardHooks } from './forward';
+import { writeHead } from './forward-head';
+
+/**
+ * Bodies up to this size are collected and sent in one write; larger ones stream on node:http. About
+ * what Node holds per connection of a paused request anyway (socket and stream buffers), so many
+ * slow clients cost no more memory than before; API writes are mostly far smaller.
+ */
+export const BUFFERED_BODY_MAX = 16 * 1024;
+
+/** Response fields of which Node keeps the first line only (node:http's IncomingMessage, matchKnownFields). */
+const FIRST_ONLY = new Set([
+  'content-type', 'content-length', 'user-agent', 'referer', 'host', 'authorization', 'proxy-authorization', 'if-modified-since',
+  'if-unmodified-since', 'from', 'location', 'max-forwards', 'retry-after', 'etag', 'last-modified', 'server', 'age', 'expires',
+]);
+
+/** The upstream's connection management, never the client's (upstream.ts `stripResponseHopByHop`). */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection']);
+
+/**
+ * The answer's header lines as node:http shows them (names lower-cased, repeats joined or listed),
+ * without the hop-by-hop ones: left out here rather than deleted later, which would turn every
+ * answer's headers into a slow dictionary-mode object.
+ */
+export function headersOf(raw: Buffer[]): IncomingHttpHeaders {
+  const headers: IncomingHttpHeaders = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i].toString('latin1').toLowerCase();
+    if (HOP_BY_HOP.has(name)) continue;
+    const value = raw[i + 1].toString('latin1');
+    const before = headers[name];
+    if (before === undefined) headers[name] = name === 'set-cookie' ? [value] : value;
+    else if (Array.isArray(before)) before.push(value);
+    else if (!FIRST_ONLY.has(name)) headers[name] = `${before}${name === 'cookie' ? '; ' : ', '}${value}`;
+  }
+  return headers;
+}
+
+/** `[name, value, …]` as addTrailers() takes them (undici's types say strings; its HTTP/1.1 client gives Buffers). */
+function trailerPairs(raw: Array<Buffer | string>): Array<[string, string]> {
+  const text = (x: Buffer | string): string => (typeof x === 'string' ? x : x.toString('latin1'));
+  const out: Array<[string, string]> = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) out.push([text(raw[i]), text(raw[i + 1])]);
+  return out;
+}
+
+/** One original on undici: its handler, its upstream request (destroy) and its answer (the hooks' view). */
+export class UndiciForwarding extends EventEmitter implements Dispatcher.DispatchHandler {
+  statusCode: number | undefined = undefined;
+  statusMessage = '';
+  headers: IncomingHttpHeaders = {};
+  complete = false;
+  /** The client left: never sent, or cut off. */
+  destroyed = false;
+  private abortUpstream: ((err?: Error) => void) | undefined = undefined;
+  private resume: (() => void) | undefined = undefined;
+  /** Answer bytes still to come (NaN: chunked, ends on complete). */
+  private left = NaN;
+  private waiting = false;
+  private relaying = false;
+  private chunks: Buffer[] | undefined = undefined;
+  private received = 0;
+
+  constructor(
+    private readonly pool: Dispatcher,
+    private readonly path: string,
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    private readonly selfHandled: boolean,
+    private readonly hooks: ForwardHooks,
+  ) {
+    super();
+  }
+
+  /**
+   * Send now (no body) or once the body is in. The headers are taken now, as node:http takes them:
+   * the handlers put the client's Connection value back into req.headers when web() returns.
+   */
+  start(length: number): void {
+    const fields: Array<string | string[]> = [];
+    const h = this.req.headers;
+    for (const name in h) {
+      const value = h[name];
+      if (value !== undefined) fields.push(name, value);
+    }
+    if (length === 0) return this.send(fields, null);
+    this.chunks = [];
+    this.req.on('data', (chunk: Buffer) => {
+      this.chunks!.push(chunk);
+      this.received += chunk.length;
+      if (this.received < length) return;
+      const body = this.chunks!.length === 1 ? this.chunks![0] : Buffer.concat(this.chunks!);
+      this.chunks = undefined;
+      this.send(fields, body);
+    });
+  }
+
+  private send(fields: Array<string | string[]>, body: Buffer | null): void {
+    if (this.destroyed) return;
+    // dispatch() reports every failure (an invalid header included) through onError, never by throwing.
+    this.pool.dispatch({ method: this.req.method!, path: this.path, headers: fields as string[], body }, this);
+  }
+
+  /** The client went away (handlers.afterClose): a request not sent never will be; one sent is cut off. */
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.chunks = undefined;
+    this.abortUpstream?.(new Error('client closed the connection'));
+  }
+
+  // undici's handler interface (the form its HTTP/1.1 client calls directly, without a wrapper).
+  onConnect(abort: (err?: Error) => void): void {
+    if (this.destroyed) return abort(new Error('client closed the connection'));
+    this.abortUpstream = abort;
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
+    this.statusCode = statusCode;
+    this.statusMessage = statusText;
+    this.headers = headersOf(rawHeaders);
+    this.resume = resume;
+    const { req, res } = this;
+    this.hooks.onUpstreamResponse(this, req, res);
+    if (this.selfHandled) return true;
+    if (!res.headersSent && !res.writableEnded) writeHead(req, res, this);
+    if (res.writableEnded) return true;
+    this.relaying = true;
+    const headers = this.headers;
+    this.left = headers['transfer-encoding'] === undefined ? Number(headers['content-length'] ?? NaN) : NaN;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.emit('data', chunk);
+    const res = this.res;
+    if (!this.relaying || res.writableEnded || res.destroyed) return true;
+    this.left -= chunk.length;
+    // The last chunk of a Content-Length answer goes out with end(): head and body in one write.
+    if (this.left <= 0) {
+      res.end(chunk);
+      return true;
+    }
+    if (res.write(chunk)) return true;
+    if (!this.waiting) {
+      // Once per answer, and only under backpressure. A client that closes while full lets the rest run out.
+      this.waiting = true;
+      const go = (): void => this.resume?.();
+      res.on('drain', go);
+      res.once('close', go);
+    }
+    return false;
+  }
+
+  onComplete(trailers: string[] | null): void {
+    this.complete = true;
+    const res = this.res;
+    // headersSent: the answer is being streamed (never the withheld lost-reply answer).
+    if (this.relaying && trailers && trailers.length > 0 && res.headersSent && !res.writableEnded) res.addTrailers(trailerPairs(trailers));
+    this.emit('end');
+    if (this.relaying && !res.writableEnded && !res.destroyed) res.end();
+    this.emit('close');
+  }
+
+  onError(err: Error & { code?: string }): void {
+    if (this.statusCode === undefined) {
+      // The client left first: its going is not the upstream's failure.
+      if (this.destroyed || this.req.socket.destroyed) return;
+      const failure = err as NodeJS.ErrnoException;
+      failure.code = connectionErrorCode(err);
+      this.hooks.onError(failure, this.req, this.res);
+      return;
+    }
+    // The upstream cut its answer short: cut the client's too, or it would wait for the rest forever.
+    this.emit('close');
+    if (this.relaying) this.res.destroy();
+  }
+}
