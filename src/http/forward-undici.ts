@@ -99,12 +99,13 @@ export class UndiciForwarding extends EventEmitter implements Dispatcher.Dispatc
     if (length === 0) return this.send(fields, null);
     this.chunks = [];
     this.req.on('data', (chunk: Buffer) => {
-      this.chunks!.push(chunk);
+      const chunks = this.chunks;
+      if (chunks === undefined) return; // the client left (destroy), or the body is already sent
+      chunks.push(chunk);
       this.received += chunk.length;
       if (this.received < length) return;
-      const body = this.chunks!.length === 1 ? this.chunks![0] : Buffer.concat(this.chunks!);
       this.chunks = undefined;
-      this.send(fields, body);
+      this.send(fields, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
     });
   }
 
@@ -176,16 +177,18 @@ export class UndiciForwarding extends EventEmitter implements Dispatcher.Dispatc
   }
 
   onError(err: Error & { code?: string }): void {
-    if (this.statusCode === undefined) {
-      // The client left first: its going is not the upstream's failure.
-      if (this.destroyed || this.req.socket.destroyed) return;
-      const failure = err as NodeJS.ErrnoException;
-      failure.code = connectionErrorCode(err);
-      this.hooks.onError(failure, this.req, this.res);
-      return;
+    if (this.statusCode !== undefined) {
+      // The upstream cut its answer short: cut the client's too, or it would wait for the rest forever.
+      this.emit('close');
+      if (this.relaying) return void this.res.destroy();
+      // Withheld (lost-reply: the hooks answer), or already answered.
+      if (this.selfHandled || this.res.headersSent || this.res.writableEnded) return;
+      // The head could not be written (an answer header Node refuses to send): the client gets the gateway error.
     }
-    // The upstream cut its answer short: cut the client's too, or it would wait for the rest forever.
-    this.emit('close');
-    if (this.relaying) this.res.destroy();
+    // The client left first: its going is not the upstream's failure.
+    if (this.destroyed || this.req.socket.destroyed) return;
+    const failure = err as NodeJS.ErrnoException;
+    failure.code = connectionErrorCode(err);
+    this.hooks.onError(failure, this.req, this.res);
   }
 }
