@@ -96,10 +96,14 @@ describe('dedup store outage (links + onStoreDown, real Redis)', function () {
       const running = runExperiment(loadScenario(fixture('shop-store-down.yaml'), env), {
         reportDir: tempRunDir('store-down-halt'), logger: silentLogger(), pretty: false, env, onReady: (i) => onReady(i.controlUrl),
       });
-      const control = await ready;
+      // A run that fails before it is ready (a preflight error) must fail the test with its reason, not
+      // leave it waiting for `ready` until mocha's timeout.
+      const endedEarly = running.then((r) => Promise.reject(new Error(`the run ended before it was ready: ${r.verdict.status} (${r.verdict.reason})`)));
+      endedEarly.catch(() => undefined); // once it was ready, the run ending is what the test waits for
+      const control = await Promise.race([ready, endedEarly]);
       const link = `127.0.0.1:${port}`;
       const deadline = Date.now() + 20_000;
-      while (!(await (await fetch(`${control}/metrics`)).text()).includes('doubletap_link_down{link="redis"} 1')) {
+      while (!(await (await fetch(`${control}/metrics`, { signal: AbortSignal.timeout(5000) })).text()).includes('doubletap_link_down{link="redis"} 1')) {
         expect(Date.now()).to.be.below(deadline);
         await new Promise((r) => setTimeout(r, 50));
       }
