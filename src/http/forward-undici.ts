@@ -13,6 +13,8 @@ import type { Dispatcher } from 'undici';
 import { connectionErrorCode } from './copy-sender';
 import type { ForwardHooks } from './forward';
 import { writeHead } from './forward-head';
+import { trailerPairs } from './framing';
+import { RESPONSE_HOP_BY_HOP } from './upstream';
 
 /**
  * Bodies up to this size are collected and sent in one write; larger ones stream on node:http. About
@@ -27,9 +29,6 @@ const FIRST_ONLY = new Set([
   'if-unmodified-since', 'from', 'location', 'max-forwards', 'retry-after', 'etag', 'last-modified', 'server', 'age', 'expires',
 ]);
 
-/** The upstream's connection management, never the client's (upstream.ts `stripResponseHopByHop`). */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection']);
-
 /**
  * The answer's header lines as node:http shows them (names lower-cased, repeats joined or listed),
  * without the hop-by-hop ones: left out here rather than deleted later, which would turn every
@@ -39,7 +38,7 @@ export function headersOf(raw: Buffer[]): IncomingHttpHeaders {
   const headers: IncomingHttpHeaders = {};
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i].toString('latin1').toLowerCase();
-    if (HOP_BY_HOP.has(name)) continue;
+    if (RESPONSE_HOP_BY_HOP.includes(name)) continue;
     const value = raw[i + 1].toString('latin1');
     const before = headers[name];
     if (before === undefined) headers[name] = name === 'set-cookie' ? [value] : value;
@@ -47,14 +46,6 @@ export function headersOf(raw: Buffer[]): IncomingHttpHeaders {
     else if (!FIRST_ONLY.has(name)) headers[name] = `${before}${name === 'cookie' ? '; ' : ', '}${value}`;
   }
   return headers;
-}
-
-/** `[name, value, …]` as addTrailers() takes them (undici's types say strings; its HTTP/1.1 client gives Buffers). */
-function trailerPairs(raw: Array<Buffer | string>): Array<[string, string]> {
-  const text = (x: Buffer | string): string => (typeof x === 'string' ? x : x.toString('latin1'));
-  const out: Array<[string, string]> = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) out.push([text(raw[i]), text(raw[i + 1])]);
-  return out;
 }
 
 /** One original on undici: its handler, its upstream request (destroy) and its answer (the hooks' view). */

@@ -22,10 +22,14 @@ export function keepRepeatedHeaders(req: IncomingMessage): void {
   }
 }
 
-/** `rawTrailers` ([name, value, name, value…]) as addTrailers() takes them, in order, repeats kept. */
-function trailerPairs(raw: string[]): Array<[string, string]> {
+/**
+ * Raw trailers ([name, value, name, value…]) as addTrailers() takes them, in order, repeats kept:
+ * node:http's `rawTrailers` (strings) or undici's (its types say strings; its HTTP/1.1 client gives Buffers).
+ */
+export function trailerPairs(raw: ReadonlyArray<string | Buffer>): Array<[string, string]> {
+  const text = (x: string | Buffer): string => (typeof x === 'string' ? x : x.toString('latin1'));
   const out: Array<[string, string]> = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i], raw[i + 1]]);
+  for (let i = 0; i + 1 < raw.length; i += 2) out.push([text(raw[i]), text(raw[i + 1])]);
   return out;
 }
 

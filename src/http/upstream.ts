@@ -116,9 +116,10 @@ export function stripHopByHop(headers: http.IncomingHttpHeaders, identityHeader:
   return connection;
 }
 
+/** The upstream's connection management on an answer, never the client's. */
+export const RESPONSE_HOP_BY_HOP: readonly string[] = ['connection', 'keep-alive', 'proxy-connection'];
+
 /** Response side: the upstream's connection management is not the client's. */
 export function stripResponseHopByHop(headers: http.IncomingHttpHeaders): void {
-  if (headers.connection !== undefined) delete headers.connection;
-  if (headers['keep-alive'] !== undefined) delete headers['keep-alive'];
-  if (headers['proxy-connection'] !== undefined) delete headers['proxy-connection'];
+  for (const name of RESPONSE_HOP_BY_HOP) if (headers[name] !== undefined) delete headers[name];
 }
