@@ -1,4 +1,4 @@
-// `npx tsx bench/cost-by-fraction.ts [--fractions 0,0.1,1 | 0,0.01,0.01:halt] [--delay-ms 5-50] [--rounds 5] [--seconds 3] [--warmup 2] [--paired] [--before DIST[,DIST]] [--pin]`
+// `npx tsx bench/cost-by-fraction.ts [--fractions 0,0.1,1 | 0,0.01,0.01:halt] [--delay-ms 5-50] [--rounds 5] [--seconds 3] [--warmup 2] [--paired] [--before DIST[,DIST]] [--pin] [--node-flags '--flag …']`
 // (after `npm run build`): what a copy costs, measured from outside the proxy. For each fraction, one
 // doubletap proxy; per round and per proxy: requests/s, CPU µs per request (user / system, from
 // /proc), and read/write syscalls per request (/proc/PID/io: each copy should add one of each).
@@ -24,6 +24,8 @@ const paired = process.argv.includes('--paired');
 const pin = process.argv.includes('--pin');
 const befores = process.argv.includes('--before') ? arg('before', '').split(',') : [];
 const delay = delayArg();
+// --node-flags '--flag …': V8/Node flags for every proxy under test (e.g. to see what inlining does).
+const nodeFlags = process.argv.includes('--node-flags') ? arg('node-flags', '').split(' ').filter(Boolean) : [];
 const CLK_TCK = 100;
 
 interface Sample { user: number; sys: number; reads: number; writes: number }
@@ -64,7 +66,7 @@ async function main(): Promise<void> {
     const halts = probe?.split('+').includes('halt') ?? false;
     return [{ f: Number(f), name: `f=${spec}`, args, halts }, ...befores.map((dir) => ({ f: Number(f), name: `f=${spec} ${befores.length > 1 ? basename(dir) : 'before'}`, args: [...args, '--dist', dir], halts }))];
   });
-  const proxies = await Promise.all(targets.map((t) => startDoubletap(upstream.url, replayRules(t.f, delay), t.args)));
+  const proxies = await Promise.all(targets.map((t) => startDoubletap(upstream.url, replayRules(t.f, delay), t.args, nodeFlags)));
   for (const p of proxies) pinned?.pinProxy(p.pid);
   const connections = paired ? Math.max(4, Math.floor(32 / proxies.length)) : 32;
   try {

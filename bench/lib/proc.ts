@@ -28,7 +28,7 @@ export function startDoubletap(upstream: string, rules: string, args: string[] =
 }
 
 /** `ready` is the pattern of the child's ready line, or the URL itself for tools that print nothing. */
-export function startProcess(cmd: string, args: string[], ipc: boolean, ready: RegExp | string = /listening on (\S+)/): Promise<Child> {
+export function startProcess(cmd: string, args: string[], ipc: boolean, ready: RegExp | string = /listening on (\S+)/, readyMs = 20_000): Promise<Child> {
   const proc = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? ['ipc' as const] : [])] });
   let waiters: Array<(m: unknown) => void> = [];
   proc.on('message', (m) => {
@@ -38,7 +38,7 @@ export function startProcess(cmd: string, args: string[], ipc: boolean, ready: R
   });
   return new Promise((ok, fail) => {
     let out = '';
-    const timer = setTimeout(() => fail(new Error(`${cmd} ${args.join(' ')}: not ready after 20 s\n${out}`)), 20_000);
+    const timer = setTimeout(() => fail(new Error(`${cmd} ${args.join(' ')}: not ready after ${readyMs / 1000} s\n${out}`)), readyMs);
     const onData = (d?: Buffer) => {
       if (d) out += d.toString();
       const m = typeof ready === 'string' ? [ready, ready] : ready.exec(out);

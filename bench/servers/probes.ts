@@ -6,6 +6,10 @@
 //                     path's code and inline caches stay as the copies left them, no copy is made
 //   fake-send         a copy is answered in-process on the next turn; nothing goes to the upstream
 //   http-send         copies on node:http (an agent of their own) instead of undici
+//   no-plan           a picked request is read as for copies (headers kept, body teed and hashed,
+//                     answer read), but no copy is planned: the request path's share of the cost
+//   eager-tierup      V8 optimizes after an eighth of its usual interrupt budget (v8.setFlagsFromString)
+//   interval=MS       an empty setInterval every MS ms (the copies' timer wheel ticks every 2 ms)
 //   undici-timer=MS   a plain undici Pool request to the upstream every MS ms: no doubletap code
 //   client-timer=MS   the same on one undici Client (no Pool in front)
 //   http-timer=MS     the same on node:http
@@ -30,14 +34,22 @@ const ANSWER = Buffer.from(
 export function applyProbes(spec: string, upstreamUrl: string, dist: Dist, halt: HaltSwitch): void {
   const probes = spec.split('+').filter(Boolean);
   const every = (name: string): number => Number(probes.find((p) => p.startsWith(name + '='))?.slice(name.length + 1) ?? 0);
-  const known = ['halt', 'fake-send', 'http-send', 'undici-timer', 'client-timer', 'http-timer', 'raw-timer', 'llhttp-timer', 'no-simd'];
+  const known = ['halt', 'no-plan', 'eager-tierup', 'interval', 'fake-send', 'http-send', 'undici-timer', 'client-timer', 'http-timer', 'raw-timer', 'llhttp-timer', 'no-simd'];
   for (const p of probes) if (!known.includes(p.split('=')[0])) throw new Error(`unknown probe ${p} (known: ${known.join(', ')})`);
   const senders = dist<{ sendCopy: unknown }>('http/copy-sender');
 
   if (probes.includes('halt')) process.on('message', (m: { cmd?: string }) => m.cmd === 'halt' && halt.halt('probe'));
+  if (probes.includes('eager-tierup')) require('node:v8').setFlagsFromString('--interrupt-budget=8192');
   if (probes.includes('no-simd')) process.env.UNDICI_NO_WASM_SIMD = '1';
   if (probes.includes('fake-send')) senders.sendCopy = fakeSend;
   if (probes.includes('http-send')) senders.sendCopy = httpSend(dist);
+  if (probes.includes('no-plan')) {
+    const { CopyScheduler } = dist<typeof import('../../src/http/copies')>('http/copies');
+    // Each copy is done at once: its pending bytes are released, nothing is scheduled or journaled.
+    CopyScheduler.prototype.plan = function (this: { d: { pendingBytes?: { copyDone(ex: unknown): void } } }, ex: unknown, delaysMs: readonly number[]) {
+      for (let i = 0; i < delaysMs.length; i++) this.d.pendingBytes?.copyDone(ex);
+    } as never;
+  }
   const u = new URL(upstreamUrl);
   const undici = require('undici') as typeof import('undici');
   if (every('undici-timer')) dispatchEvery(new undici.Pool(u.origin, { connections: 256, headersTimeout: 0, bodyTimeout: 0 }), every('undici-timer'));
@@ -50,6 +62,7 @@ export function applyProbes(spec: string, upstreamUrl: string, dist: Dist, halt:
       req.end(BODY);
     }, every('http-timer'));
   }
+  if (every('interval')) setInterval(() => {}, every('interval'));
   if (every('raw-timer')) {
     const sock = net.connect(Number(u.port), u.hostname).on('data', () => {});
     const bytes = Buffer.from(`POST /orders HTTP/1.1\r\nhost: ${u.host}\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}`);

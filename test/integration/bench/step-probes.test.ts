@@ -7,7 +7,7 @@ import { replayRules } from '../../../bench/lib/options';
 import { sleep, startDoubletap, startTs, type Child } from '../../../bench/lib/proc';
 
 interface UpstreamStats { requests: number }
-interface ProxyStats { totals: { originals: number; copies: number; outcomes: Record<string, number> } }
+interface ProxyStats { pending: number; totals: { originals: number; picked: number; copies: number; outcomes: Record<string, number> } }
 
 const post = (url: string, key: string) =>
   fetch(url + '/orders', { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: '{"amount":1}' }).then((r) => r.text());
@@ -54,6 +54,15 @@ describe('bench step probes (bench/servers/probes.ts)', function () {
     const r = await withProxy(1, 'fake-send', twenty('fake'));
     expect(r.upstream).to.equal(20);
     expect(r.proxy.totals.copies).to.equal(20);
+  });
+
+  it('no-plan: every original is picked and read, and no copy is planned, pending or sent', async () => {
+    const r = await withProxy(1, 'no-plan', twenty('no-plan'));
+    expect(r.upstream).to.equal(20);
+    expect(r.proxy.totals.originals).to.equal(20);
+    expect(r.proxy.totals.picked).to.equal(20);
+    expect(r.proxy.totals.copies).to.equal(0);
+    expect(r.proxy.pending).to.equal(0);
   });
 
   it('halt: once the harness sends halt, originals still go through and no copy is sent', async () => {

@@ -1,0 +1,96 @@
+// `npx tsx bench/instructions.ts [--fractions 0,0.1] [--warm 12000] [--requests 3000] [--delay-ms 5-50] [--before DIST]`
+// Instructions, simulated cache misses and branch mispredictions per request of the proxy's main
+// thread, counted by valgrind's callgrind: repeatable where CPU time on this VM moves ×2 in a minute,
+// and it counts what the VM has no hardware counters for (docs/benchmarks.md, "eighth look"). Each
+// fraction's proxy runs under valgrind (about 50× slower: ~30 requests/s), all at once; after `--warm`
+// requests (let V8 optimize: with too few the copy path still runs in baseline code) the counters
+// are zeroed, `--requests` more are sent (4 at a time, keep-alive, a key each), and the main thread's
+// counts are divided by them. Caches are simulated as 32 KiB L1i/L1d and an 8 MiB last level.
+// `--before DIST`: each fraction also on another build (a copy of an earlier dist/), as in cost-by-fraction.
+// Flagged per process: V8's slow path for Node's nextTick object literal (Runtime_DefineKeyedOwnPropertyInLiteral),
+// which some processes under valgrind fall into for their whole life (about 28,000 instructions a
+// request, at any fraction; never seen natively): a ratio is only a comparison when neither side did.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { postMany } from './lib/client';
+import { arg, delayArg, replayRules } from './lib/options';
+import { ROOT, startProcess, startTs, type Child } from './lib/proc';
+
+const fractions = arg('fractions', '0,0.1').split(',');
+const warm = Number(arg('warm', '12000'));
+const requests = Number(arg('requests', '3000'));
+const delay = delayArg('5-50');
+const before = process.argv.includes('--before') ? arg('before') : undefined;
+const dir = join(ROOT, 'bench/results/callgrind');
+const EVENTS = ['Ir', 'I1mr', 'D1mr', 'DLmr', 'Bcm', 'Bim'] as const;
+const SLOW_LITERAL = 'Runtime_DefineKeyedOwnPropertyInLiteral';
+
+type Counts = Record<(typeof EVENTS)[number], number> & { slowLiteralIr: number };
+
+function hasTool(cmd: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The main thread's counts in the dump taken after the measured requests (`PREFIX.1-01`). */
+function readDump(file: string): Counts {
+  const text = readFileSync(file, 'utf8');
+  const names = /^events: (.*)$/m.exec(text)![1].split(' ');
+  const values = (/^(?:totals|summary): (.*)$/m.exec(text)![1]).split(' ').map(Number);
+  const at = (e: string) => values[names.indexOf(e)] / requests;
+  // Self instructions of the slow literal path, from callgrind's own per-function listing.
+  const listing = execFileSync('callgrind_annotate', ['--inclusive=no', '--threshold=100', '--show=Ir', file], { maxBuffer: 1 << 26 }).toString();
+  const line = listing.split('\n').find((l) => l.includes(SLOW_LITERAL) && !l.includes('Handler'));
+  const slow = line ? Number(line.trim().split(/\s+/)[0].replace(/,/g, '')) : 0;
+  return { Ir: at('Ir'), I1mr: at('I1mr'), D1mr: at('D1mr'), DLmr: at('DLmr'), Bcm: at('Bcm'), Bim: at('Bim'), slowLiteralIr: slow / requests };
+}
+
+async function measure(target: { spec: string; dist?: string }, upstream: Child): Promise<Counts> {
+  const { spec, dist } = target;
+  const [f, probe] = spec.split(':');
+  const prefix = join(dir, `f${spec.replace(/[^\w.]/g, '_')}${dist ? '-before' : ''}`);
+  const proxy = await startProcess(
+    'valgrind',
+    ['--tool=callgrind', '--separate-threads=yes', '--cache-sim=yes', '--branch-sim=yes', '--LL=8388608,16,64', '--smc-check=all-non-file',
+      `--callgrind-out-file=${prefix}.%p`, process.execPath, '--import', 'tsx', join(ROOT, 'bench/servers/doubletap-proxy.ts'),
+      '--upstream', upstream.url, '--rules', replayRules(Number(f), delay), ...(probe ? ['--probe', probe] : []), ...(dist ? ['--dist', dist] : [])],
+    false, /listening on (\S+)/, 600_000,
+  );
+  try {
+    await postMany(proxy.url + '/orders', warm, 4, `warm-${spec}`);
+    execFileSync('callgrind_control', ['-z', String(proxy.pid)], { stdio: 'ignore' });
+    await postMany(proxy.url + '/orders', requests, 4, `measured-${spec}`);
+    execFileSync('callgrind_control', ['-d', String(proxy.pid)], { stdio: 'ignore' });
+  } finally {
+    await proxy.stop();
+  }
+  return readDump(`${prefix}.${proxy.pid}.1-01`);
+}
+
+async function main(): Promise<void> {
+  for (const tool of ['valgrind', 'callgrind_annotate']) if (!hasTool(tool)) throw new Error(`${tool} is missing (Debian package valgrind)`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const upstream = await startTs('bench/servers/upstream.ts');
+  try {
+    const targets = fractions.flatMap((spec) => [{ spec, name: spec }, ...(before ? [{ spec, dist: before, name: `${spec} before` }] : [])]);
+    const rows = await Promise.all(targets.map((t) => measure(t, upstream)));
+    console.log(`\nper request, proxy main thread; ${warm} warm-up requests, ${requests} measured; ratios against ${targets[0].name}`);
+    console.log('fraction'.padEnd(18) + EVENTS.map((e) => e.padStart(10)).join('') + '  slow nextTick literal');
+    rows.forEach((r, i) => {
+      const cells = EVENTS.map((e) => `${Math.round(r[e])}`.padStart(10)).join('');
+      const ratio = `×${(r.Ir / rows[0].Ir).toFixed(3)} Ir`;
+      console.log(`${targets[i].name.padEnd(18)}${cells}  ${r.slowLiteralIr > 100 ? `YES (${Math.round(r.slowLiteralIr)} self)` : 'no'}  ${ratio}`);
+    });
+    console.log(`(dumps in ${dir}; files: ${readdirSync(dir).length})`);
+  } finally {
+    await upstream.stop();
+  }
+}
+
+main().then(() => process.exit(0), (err) => { console.error(err); process.exit(1); });
