@@ -15,7 +15,7 @@ import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { postMany } from './lib/client';
 import { arg, delayArg, replayRules } from './lib/options';
-import { ROOT, startProcess, startTs, type Child } from './lib/proc';
+import { ROOT, doubletapArgs, startProcess, startTs, type Child } from './lib/proc';
 
 const fractions = arg('fractions', '0,0.1').split(',');
 const warm = Number(arg('warm', '12000'));
@@ -47,7 +47,7 @@ function readDump(file: string): Counts {
   const listing = execFileSync('callgrind_annotate', ['--inclusive=no', '--threshold=100', '--show=Ir', file], { maxBuffer: 1 << 26 }).toString();
   const line = listing.split('\n').find((l) => l.includes(SLOW_LITERAL) && !l.includes('Handler'));
   const slow = line ? Number(line.trim().split(/\s+/)[0].replace(/,/g, '')) : 0;
-  return { Ir: at('Ir'), I1mr: at('I1mr'), D1mr: at('D1mr'), DLmr: at('DLmr'), Bcm: at('Bcm'), Bim: at('Bim'), slowLiteralIr: slow / requests };
+  return { ...(Object.fromEntries(EVENTS.map((e) => [e, at(e)])) as Record<(typeof EVENTS)[number], number>), slowLiteralIr: slow / requests };
 }
 
 async function measure(target: { spec: string; dist?: string }, upstream: Child): Promise<Counts> {
@@ -57,8 +57,8 @@ async function measure(target: { spec: string; dist?: string }, upstream: Child)
   const proxy = await startProcess(
     'valgrind',
     ['--tool=callgrind', '--separate-threads=yes', '--cache-sim=yes', '--branch-sim=yes', '--LL=8388608,16,64', '--smc-check=all-non-file',
-      `--callgrind-out-file=${prefix}.%p`, process.execPath, '--import', 'tsx', join(ROOT, 'bench/servers/doubletap-proxy.ts'),
-      '--upstream', upstream.url, '--rules', replayRules(Number(f), delay), ...(probe ? ['--probe', probe] : []), ...(dist ? ['--dist', dist] : [])],
+      `--callgrind-out-file=${prefix}.%p`, process.execPath,
+      ...doubletapArgs(upstream.url, replayRules(Number(f), delay), [...(probe ? ['--probe', probe] : []), ...(dist ? ['--dist', dist] : [])])],
     false, /listening on (\S+)/, 600_000,
   );
   try {

@@ -17,14 +17,25 @@ export interface Child {
   stop(): Promise<void>;
 }
 
+/** node's arguments after its own flags for `FILE ARGS` through tsx. */
+function tsArgs(file: string, args: string[]): string[] {
+  return ['--import', 'tsx', resolve(ROOT, file), ...args];
+}
+
 /** Starts `node --import tsx FILE ARGS` with an IPC channel and waits for `listening on URL`. */
 export function startTs(file: string, args: string[] = [], nodeArgs: string[] = []): Promise<Child> {
-  return startProcess(process.execPath, [...nodeArgs, '--import', 'tsx', resolve(ROOT, file), ...args], true);
+  return startProcess(process.execPath, [...nodeArgs, ...tsArgs(file, args)], true);
+}
+
+/** node's arguments (after its own flags) for doubletap's bench proxy in front of `upstream` with
+ * scenario `rules` (JSON): for a harness that starts node itself (bench/instructions.ts, under valgrind). */
+export function doubletapArgs(upstream: string, rules: string, args: string[] = []): string[] {
+  return tsArgs('bench/servers/doubletap-proxy.ts', ['--upstream', upstream, '--rules', rules, ...args]);
 }
 
 /** doubletap's bench proxy (bench/servers/doubletap-proxy.ts) in front of `upstream`, with scenario `rules` (JSON). */
 export function startDoubletap(upstream: string, rules: string, args: string[] = [], nodeArgs: string[] = []): Promise<Child> {
-  return startTs('bench/servers/doubletap-proxy.ts', ['--upstream', upstream, '--rules', rules, ...args], nodeArgs);
+  return startProcess(process.execPath, [...nodeArgs, ...doubletapArgs(upstream, rules, args)], true);
 }
 
 /** `ready` is the pattern of the child's ready line, or the URL itself for tools that print nothing. */
