@@ -1,4 +1,4 @@
-// `npx tsx bench/instructions.ts [--fractions 0,0.1] [--warm 12000] [--requests 3000] [--delay-ms 5-50] [--before DIST]`
+// `npx tsx bench/instructions.ts [--fractions 0,0.1] [--warm 12000] [--requests 3000] [--delay-ms 5-50] [--before DIST] [--node-flags '--perf-basic-prof']`
 // Instructions, simulated cache misses and branch mispredictions per request of the proxy's main
 // thread, counted by valgrind's callgrind: repeatable where CPU time on this VM moves ×2 in a minute,
 // and it counts what the VM has no hardware counters for (docs/benchmarks.md, "eighth look"). Each
@@ -22,6 +22,8 @@ const warm = Number(arg('warm', '12000'));
 const requests = Number(arg('requests', '3000'));
 const delay = delayArg('5-50');
 const before = process.argv.includes('--before') ? arg('before') : undefined;
+// --node-flags '--flag …': V8/Node flags for every proxy (e.g. --perf-basic-prof to name JIT code in the dumps).
+const nodeFlags = process.argv.includes('--node-flags') ? arg('node-flags', '').split(' ').filter(Boolean) : [];
 const dir = join(ROOT, 'bench/results/callgrind');
 const EVENTS = ['Ir', 'I1mr', 'D1mr', 'DLmr', 'Bcm', 'Bim'] as const;
 const SLOW_LITERAL = 'Runtime_DefineKeyedOwnPropertyInLiteral';
@@ -29,7 +31,7 @@ const SLOW_LITERAL = 'Runtime_DefineKeyedOwnPropertyInLiteral';
  * hundred are V8 settling its feedback early on, after a short warm-up). */
 const SLOW_LITERAL_MIN = 1000;
 
-type Counts = Record<(typeof EVENTS)[number], number> & { slowLiteralIr: number };
+type Counts = Record<(typeof EVENTS)[number], number> & { slowLiteralIr: number; otherThreadsIr: number };
 
 function hasTool(cmd: string): boolean {
   try {
@@ -40,17 +42,31 @@ function hasTool(cmd: string): boolean {
   }
 }
 
-/** The main thread's counts in the dump taken after the measured requests (`PREFIX.1-01`). */
-function readDump(file: string): Counts {
+/** A dump's totals by event name. */
+function totals(file: string): Record<string, number> {
   const text = readFileSync(file, 'utf8');
   const names = /^events: (.*)$/m.exec(text)![1].split(' ');
   const values = (/^(?:totals|summary): (.*)$/m.exec(text)![1]).split(' ').map(Number);
-  const at = (e: string) => values[names.indexOf(e)] / requests;
+  return Object.fromEntries(names.map((n, i) => [n, values[i]]));
+}
+
+/**
+ * The main thread's counts in the dump taken after the measured requests (`PREFIX.1-01`), and the
+ * other threads' instructions (`PREFIX.1-NN`: V8's workers, nearly all of it TurboFan compiling).
+ * Those are reported apart: under valgrind they run far more than natively (where all of them cost
+ * 2–3 µs a request at fraction 0 and 10 % alike, /proc per-thread times), so they are no measure.
+ */
+function readDump(file: string): Counts {
+  const main = totals(file);
+  const at = (e: string) => main[e] / requests;
+  const prefix = file.replace(/-01$/, '-');
+  const others = readdirSync(dir).map((f) => join(dir, f)).filter((f) => f.startsWith(prefix) && f !== file);
+  const otherThreadsIr = others.reduce((sum, f) => sum + (totals(f).Ir || 0), 0) / requests;
   // Self instructions of the slow literal path, from callgrind's own per-function listing.
   const listing = execFileSync('callgrind_annotate', ['--inclusive=no', '--threshold=100', '--show=Ir', file], { maxBuffer: 1 << 26 }).toString();
   const line = listing.split('\n').find((l) => l.includes(SLOW_LITERAL) && !l.includes('Handler'));
   const slow = line ? Number(line.trim().split(/\s+/)[0].replace(/,/g, '')) : 0;
-  return { ...(Object.fromEntries(EVENTS.map((e) => [e, at(e)])) as Record<(typeof EVENTS)[number], number>), slowLiteralIr: slow / requests };
+  return { ...(Object.fromEntries(EVENTS.map((e) => [e, at(e)])) as Record<(typeof EVENTS)[number], number>), slowLiteralIr: slow / requests, otherThreadsIr };
 }
 
 async function measure(target: { spec: string; dist?: string }, upstream: Child): Promise<Counts> {
@@ -60,7 +76,7 @@ async function measure(target: { spec: string; dist?: string }, upstream: Child)
   const proxy = await startProcess(
     'valgrind',
     ['--tool=callgrind', '--separate-threads=yes', '--cache-sim=yes', '--branch-sim=yes', '--LL=8388608,16,64', '--smc-check=all-non-file',
-      `--callgrind-out-file=${prefix}.%p`, process.execPath,
+      `--callgrind-out-file=${prefix}.%p`, process.execPath, ...nodeFlags,
       ...doubletapArgs(upstream.url, replayRules(Number(f), delay), [...(probe ? ['--probe', probe] : []), ...(dist ? ['--dist', dist] : [])])],
     false, /listening on (\S+)/, 600_000,
   );
@@ -84,11 +100,11 @@ async function main(): Promise<void> {
     const targets = fractions.flatMap((spec) => [{ spec, name: spec }, ...(before ? [{ spec, dist: before, name: `${spec} before` }] : [])]);
     const rows = await Promise.all(targets.map((t) => measure(t, upstream)));
     console.log(`\nper request, proxy main thread; ${warm} warm-up requests, ${requests} measured; ratios against ${targets[0].name}`);
-    console.log('fraction'.padEnd(18) + EVENTS.map((e) => e.padStart(10)).join('') + '  slow nextTick literal');
+    console.log('fraction'.padEnd(18) + EVENTS.map((e) => e.padStart(10)).join('') + '  other threads Ir  slow nextTick literal');
     rows.forEach((r, i) => {
       const cells = EVENTS.map((e) => `${Math.round(r[e])}`.padStart(10)).join('');
       const ratio = `×${(r.Ir / rows[0].Ir).toFixed(3)} Ir`;
-      console.log(`${targets[i].name.padEnd(18)}${cells}  ${r.slowLiteralIr > SLOW_LITERAL_MIN ? `YES (${Math.round(r.slowLiteralIr)} self)` : 'no'}  ${ratio}`);
+      console.log(`${targets[i].name.padEnd(18)}${cells}  ${`${Math.round(r.otherThreadsIr)}`.padStart(16)}  ${r.slowLiteralIr > SLOW_LITERAL_MIN ? `YES (${Math.round(r.slowLiteralIr)} self)` : 'no'}  ${ratio}`);
     });
     console.log(`(dumps in ${dir}; files: ${readdirSync(dir).length})`);
   } finally {

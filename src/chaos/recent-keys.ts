@@ -14,15 +14,43 @@ const DEFAULT_CAPACITY = 100_000;
 const MAX_LOAD = 0.8;
 const MIN_SLOTS = 1024;
 
-/** cyrb53 (public domain): a fast, well-mixed 53-bit hash of a string; never 0 (0 marks an empty slot). */
-export function fingerprint(key: string): number {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < key.length; i++) {
-    const c = key.charCodeAt(i);
+/** cyrb53's running state: after a prefix, a hash of prefix + rest is one pass over the rest. */
+export interface HashState {
+  readonly h1: number;
+  readonly h2: number;
+}
+
+const CYRB53_START: HashState = { h1: 0xdeadbeef, h2: 0x41c6ce57 };
+
+/** absorb()'s result: two numbers out without an object per call (it runs once per matching request). */
+let absorbed1 = 0;
+let absorbed2 = 0;
+
+/** cyrb53's pass over `s`, from the state `from`. */
+function absorb(from: HashState, s: string): void {
+  let h1 = from.h1;
+  let h2 = from.h2;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
     h1 = Math.imul(h1 ^ c, 2654435761);
     h2 = Math.imul(h2 ^ c, 1597334677);
   }
+  absorbed1 = h1;
+  absorbed2 = h2;
+}
+
+/** The state after hashing `prefix` (fingerprint(rest, hashPrefix(p)) === fingerprint(p + rest)). */
+export function hashPrefix(prefix: string): HashState {
+  absorb(CYRB53_START, prefix);
+  return { h1: absorbed1, h2: absorbed2 };
+}
+
+/** cyrb53 (public domain): a fast, well-mixed 53-bit hash of a string; never 0 (0 marks an empty slot).
+ * `from`: the state after a prefix (hashPrefix), so a fixed prefix is not hashed, or concatenated, again. */
+export function fingerprint(key: string, from: HashState = CYRB53_START): number {
+  absorb(from, key);
+  let h1 = absorbed1;
+  let h2 = absorbed2;
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   return 4294967296 * (2097151 & h2) + (h1 >>> 0) || 1;

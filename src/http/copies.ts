@@ -1,7 +1,7 @@
 // Copy scheduling: one timer wheel for every delay, budget at send time, halt, classification and the
 // journal line per copy. Everything here runs off the original's path; any exception is caught and
 // logged (fail open), and any doubt means no copy (fail closed).
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Budget } from '../chaos/budget';
 import type { PendingBytes } from '../chaos/pending-bytes';
 import type { HaltSwitch } from '../chaos/halt';
@@ -74,10 +74,11 @@ export class CopyScheduler {
     if (picked.driver.clock === 'from-send') for (const copy of copies) this.wheel.schedule(copy, copy.delayMs);
     else {
       for (const copy of copies) this.held.add(copy);
-      ex.responded.then((orig) => this.afterOriginal(copies, orig)).catch(this.onBug);
+      ex.whenResponded((orig) => this.afterOriginal(copies, orig));
     }
   }
 
+  /** Runs inside the forward path's answer handling (Exchange.whenResponded): each copy's work is caught. */
   private afterOriginal(copies: PlannedCopy[], orig: AttemptResult | undefined): void {
     // A duplicate of a write that did not happen tests nothing, and a correct service would then
     // execute it: judged re-executed, it would be a false alarm. No copy.
@@ -130,7 +131,7 @@ export class CopyScheduler {
     const sent: Sent = {
       sentMs: performance.now(),
       key: Array.isArray(key) ? key.join(', ') : key,
-      bodySha256: shape.body === body ? ex.bodySha256 : createHash('sha256').update(shape.body).digest('hex'),
+      bodySha256: shape.body === body ? ex.bodySha256 : hash('sha256', shape.body, 'hex'),
       attempt: undefined,
     };
     copy.sent = sent;
@@ -142,12 +143,16 @@ export class CopyScheduler {
 
   /** The copy's answer (or error) is in; it is judged once the original's answer is known too. */
   private answered(copy: PlannedCopy, result: CopyResult): void {
+    // Called from inside undici's response handling: finishSafely never lets a bug escape into it.
     const { ex } = copy;
+    if (ex.original !== undefined) this.finishSafely(copy, result, ex.original);
+    else ex.whenResponded((original) => this.finishSafely(copy, result, original));
+  }
+
+  private finishSafely(copy: PlannedCopy, result: CopyResult, original: AttemptResult): void {
     try {
-      if (ex.original !== undefined) this.finish(copy, result, ex.original);
-      else ex.responded.then(() => this.finish(copy, result, ex.original)).catch(this.onBug);
+      this.finish(copy, result, original);
     } catch (err) {
-      // Called from inside undici's response handling: never let a bug escape into it.
       this.onBug(err);
     }
   }

@@ -1,6 +1,8 @@
 // Turn a matched request into an Exchange: identity, client-retry memory, the seeded decision, and
 // the safety switches (halt, dry-run, budget for lost-reply). Decides BEFORE any body byte is read.
 import type { IncomingMessage } from 'node:http';
+import type { UpstreamRequest } from './forward';
+import { UndiciForwarding } from './forward-undici';
 import type { Budget } from '../chaos/budget';
 import { decide } from '../chaos/decide';
 import type { HaltSwitch } from '../chaos/halt';
@@ -141,13 +143,19 @@ export class Decider {
   }
 
   /**
-   * A picked request, once the forward path has it: keep its headers as the upstream saw them and tee
-   * its body. After the forward path, not in begin(): the tee's listeners must not be the request's
-   * first (see ProxyHandlers.onRequest), and no body chunk is read before the next tick anyway.
+   * A picked request, once the forward path has it (`out`: its upstream request): keep its headers as
+   * the upstream saw them and its body. undici's forward path collects the body anyway and hands it
+   * over; node:http's streams it, so it is teed. After the forward path, not in begin(): the tee's
+   * listeners must not be the request's first (see ProxyHandlers.onRequest), and no body chunk is
+   * read before the next tick anyway.
    */
-  keepForCopies(ex: Exchange, req: IncomingMessage): void {
+  keepForCopies(ex: Exchange, req: IncomingMessage, out: UpstreamRequest | undefined): void {
     ex.keepHeaders(req.headers);
-    if (ex.picked!.driver.clock !== 'none') ex.teeBody(req, this.d.maxBodyBytes);
+    if (ex.picked!.driver.clock === 'none') return;
+    if (!(out instanceof UndiciForwarding)) return ex.teeBody(req, this.d.maxBodyBytes);
+    // Its Content-Length is known and within BUFFERED_BODY_MAX (forward.ts fitsUndici).
+    if (Number(req.headers['content-length'] ?? 0) > this.d.maxBodyBytes) return ex.failBody('body-too-large');
+    out.watchBody(ex);
   }
 
   /** The settle phase: originals keep flowing, copies already planned finish, no new ones are planned. */

@@ -5,13 +5,14 @@
 // ClientRequest, which builds an OutgoingMessage, validates and stores every header, and emits a dozen
 // events per request (docs/benchmarks.md, "The forward path on undici").
 // The body (at most BUFFERED_BODY_MAX bytes, by Content-Length) is collected before it is sent, as
-// nginx buffers request bodies: undici's stream reader would attach only once a connection is free,
-// and a picked request's body tee would make the request flow before that, losing the chunks between.
+// nginx buffers request bodies: undici's stream reader would attach only once a connection is free.
+// A picked original's exchange is handed that body (watchBody) and reads the answer through one
+// watcher object (watch), called directly: no tee, listeners or emits of its own (ninth look).
 import { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { connectionErrorCode } from './copy-sender';
-import type { ForwardHooks } from './forward';
+import type { AnswerWatcher, BodyWatcher, ForwardHooks } from './forward';
 import { writeHead } from './forward-head';
 import { trailerPairs } from './framing';
 import { RESPONSE_HOP_BY_HOP } from './upstream';
@@ -22,6 +23,8 @@ import { RESPONSE_HOP_BY_HOP } from './upstream';
  * slow clients cost no more memory than before; API writes are mostly far smaller.
  */
 export const BUFFERED_BODY_MAX = 16 * 1024;
+
+const EMPTY = Buffer.alloc(0);
 
 /** Response fields of which Node keeps the first line only (node:http's IncomingMessage, matchKnownFields). */
 const FIRST_ONLY = new Set([
@@ -64,6 +67,11 @@ export class UndiciForwarding extends EventEmitter implements Dispatcher.Dispatc
   private relaying = false;
   private chunks: Buffer[] | undefined = undefined;
   private received = 0;
+  /** A picked original's readers (its exchange): called directly, not through listeners. */
+  private answerWatcher: AnswerWatcher | undefined = undefined;
+  private bodyWatcher: BodyWatcher | undefined = undefined;
+  /** The body as sent (null: none); undefined until then. */
+  private sentBody: Buffer | null | undefined = undefined;
 
   constructor(
     private readonly pool: Dispatcher,
@@ -100,8 +108,28 @@ export class UndiciForwarding extends EventEmitter implements Dispatcher.Dispatc
     });
   }
 
+  /** Hand the body to `watcher` once it is collected (at once if it already went out). */
+  watchBody(watcher: BodyWatcher): void {
+    this.bodyWatcher = watcher;
+    if (this.sentBody !== undefined) watcher.bodyIn(this.sentBody ?? EMPTY);
+    else if (this.destroyed) watcher.bodyAborted();
+  }
+
+  /** Read the answer as it streams by (see AnswerWatcher). A second watcher reads after the first. */
+  watch(watcher: AnswerWatcher): void {
+    const first = this.answerWatcher;
+    this.answerWatcher = first === undefined ? watcher : {
+      answerData: (chunk) => (first.answerData(chunk), watcher.answerData(chunk)),
+      answerEnd: () => (first.answerEnd(), watcher.answerEnd()),
+      answerClose: () => (first.answerClose(), watcher.answerClose()),
+    };
+  }
+
   private send(fields: Array<string | string[]>, body: Buffer | null): void {
     if (this.destroyed) return;
+    this.sentBody = body;
+    // Before dispatch, which reports a failure through onError (the copies then see a failed original).
+    this.bodyWatcher?.bodyIn(body ?? EMPTY);
     // dispatch() reports every failure (an invalid header included) through onError, never by throwing.
     this.pool.dispatch({ method: this.req.method!, path: this.path, headers: fields as string[], body }, this);
   }
@@ -111,6 +139,7 @@ export class UndiciForwarding extends EventEmitter implements Dispatcher.Dispatc
     if (this.destroyed) return;
     this.destroyed = true;
     this.chunks = undefined;
+    if (this.sentBody === undefined) this.bodyWatcher?.bodyAborted();
     this.abortUpstream?.(new Error('client closed the connection'));
   }
 
@@ -137,6 +166,7 @@ export class UndiciForwarding extends EventEmitter implements Dispatcher.Dispatc
   }
 
   onData(chunk: Buffer): boolean {
+    this.answerWatcher?.answerData(chunk);
     this.emit('data', chunk);
     const res = this.res;
     if (!this.relaying || res.writableEnded || res.destroyed) return true;
@@ -162,14 +192,18 @@ export class UndiciForwarding extends EventEmitter implements Dispatcher.Dispatc
     const res = this.res;
     // headersSent: the answer is being streamed (never the withheld lost-reply answer).
     if (this.relaying && trailers && trailers.length > 0 && res.headersSent && !res.writableEnded) res.addTrailers(trailerPairs(trailers));
-    this.emit('end');
+    // The client's answer ends first: what the watchers do next (journal, copies' plans) is not its latency.
     if (this.relaying && !res.writableEnded && !res.destroyed) res.end();
+    this.answerWatcher?.answerEnd();
+    this.emit('end');
+    this.answerWatcher?.answerClose();
     this.emit('close');
   }
 
   onError(err: Error & { code?: string }): void {
     if (this.statusCode !== undefined) {
       // The upstream cut its answer short: cut the client's too, or it would wait for the rest forever.
+      this.answerWatcher?.answerClose();
       this.emit('close');
       if (this.relaying) return void this.res.destroy();
       // Withheld (lost-reply: the hooks answer), or already answered.

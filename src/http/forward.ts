@@ -25,6 +25,27 @@ export interface UpstreamAnswer {
   complete: boolean;
   on(event: 'data', listener: (chunk: Buffer) => void): unknown;
   on(event: 'end' | 'close', listener: () => void): unknown;
+  /** The same events, called on one object without listeners (undici's answers; see AnswerWatcher). */
+  watch?(watcher: AnswerWatcher): void;
+}
+
+/**
+ * Reads an answer as it streams by (Exchange.readAnswer). undici's forwarding calls it directly: no
+ * listener, closure or emit per picked original. `end` comes after the client's answer was ended.
+ */
+export interface AnswerWatcher {
+  answerData(chunk: Buffer): void;
+  answerEnd(): void;
+  /** Always last; after answerEnd when the whole answer arrived (`complete`), alone when it was cut short. */
+  answerClose(): void;
+}
+
+/** Takes a picked original's body from the forward path that collects it anyway (undici's), instead of a tee. */
+export interface BodyWatcher {
+  /** The whole body, as sent upstream. */
+  bodyIn(body: Buffer): void;
+  /** The client left before its body was in. */
+  bodyAborted(): void;
 }
 
 /** The upstream request, which the proxy destroys when the client goes away. */

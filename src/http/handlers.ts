@@ -84,7 +84,7 @@ export class ProxyHandlers implements ForwardHooks {
     // The upstream request took the headers synchronously (with X-Forwarded-*): that is what copies reuse.
     if (ex?.picked) {
       try {
-        this.d.decider.keepForCopies(ex, req);
+        this.d.decider.keepForCopies(ex, req, res[kProxyReq]);
       } catch (err) {
         ex.noBody(); // its copies are dropped, never left waiting for a body
         this.bug(err);
@@ -125,8 +125,7 @@ export class ProxyHandlers implements ForwardHooks {
       if (ex.picked === undefined) return this.journalOriginal(ex, { status: proxyRes.statusCode });
       if (ex.picked.driver.clock !== 'none') {
         ex.readAnswer(proxyRes);
-        // .catch after .then: a throw inside the callback must be logged, never an unhandled rejection.
-        ex.responded.then(() => this.journalOriginal(ex, ex.original)).catch(this.bug);
+        ex.whenResponded((original) => this.journalOriginal(ex, original));
         return;
       }
       if (this.d.halt.halted) return this.release(ex, proxyRes, res, undefined);
@@ -178,8 +177,9 @@ export class ProxyHandlers implements ForwardHooks {
     this.d.logger.warn('upstream error', { upstream: this.d.upstreamOrigin, code, method: req.method });
     const ex = req[kEx];
     if (ex !== undefined && ex.original === undefined) {
-      ex.respond(undefined);
+      // Journaled first: respond() runs whatever waits for the answer, a journal line of its own included.
       this.journalOriginal(ex, { error: code, clientStatus: 502 });
+      ex.respond(undefined);
     }
     if (!('writeHead' in res)) return void res.destroy();
     if (res.headersSent) return void res.destroy();
@@ -193,12 +193,13 @@ export class ProxyHandlers implements ForwardHooks {
   private afterClose(res: Res): void {
     this.inFlight--;
     if (res.writableFinished) return;
+    const ex = (res.req as Req)[kEx];
+    // Journaled first, with why: cutting the upstream request off below reports its answer cut short,
+    // and respond() runs whatever waits for the answer (a journal line of its own included), at once.
+    if (ex !== undefined && !ex.journaled) this.journalOriginal(ex, { error: 'client closed the connection' });
     const proxyReq = res[kProxyReq];
     if (proxyReq !== undefined && !proxyReq.destroyed) proxyReq.destroy();
-    const ex = (res.req as Req)[kEx];
-    if (ex === undefined) return;
-    if (ex.original === undefined) ex.respond(undefined);
-    if (!ex.journaled) this.journalOriginal(ex, { error: 'client closed the connection' });
+    if (ex !== undefined && ex.original === undefined) ex.respond(undefined);
   }
 
   journalOriginal(

@@ -1,5 +1,6 @@
 // Each fault against a correct idempotent upstream and a naive one: what reached the upstream
 // (count, timing, headers, body) and the outcome of every copy.
+import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import { startUpstream, type TestUpstream } from '../../helpers/upstreams';
 import { metricValue, request, rule, sleep, startHarness, type Harness } from './harness';
@@ -130,15 +131,31 @@ describe('http proxy faults', () => {
     }
   });
 
-  it('body over maxBodyBytes: forwarded whole, not duplicated (body-too-large)', async () => {
-    await setup('naive', [{ kind: 'replay' }], { maxBodyBytes: 1000 });
-    const big = 'x'.repeat(50_000);
-    const res = await post('big-1', big);
-    expect(res.status).to.equal(201);
-    await h.proxy.settle(2000);
-    await sleep(50);
-    expect(up.hits).to.have.length(1);
-    expect(up.hits[0].body.toString()).to.equal(big);
-    expect(await metricValue(h.metrics, 'doubletap_http_not_duplicated_total', { reason: 'body-too-large' })).to.equal(1);
-  });
+  // 5,000 bytes ride undici, which collects the body and hands it to the exchange; 50,000 stream on
+  // node:http (over BUFFERED_BODY_MAX) and are teed. Both paths must keep and refuse bodies alike.
+  for (const size of [5_000, 50_000]) {
+    it(`body over maxBodyBytes (${size} bytes): forwarded whole, not duplicated (body-too-large)`, async () => {
+      await setup('naive', [{ kind: 'replay' }], { maxBodyBytes: 1000 });
+      const big = 'x'.repeat(size);
+      const res = await post('big-1', big);
+      expect(res.status).to.equal(201);
+      await h.proxy.settle(2000);
+      await sleep(50);
+      expect(up.hits).to.have.length(1);
+      expect(up.hits[0].body.toString()).to.equal(big);
+      expect(await metricValue(h.metrics, 'doubletap_http_not_duplicated_total', { reason: 'body-too-large' })).to.equal(1);
+      expect(h.journal.copies().map((c) => c.reason)).to.deep.equal(['body-too-large']);
+    });
+
+    it(`a picked ${size}-byte body: each copy carries it byte for byte, journaled with its SHA-256`, async () => {
+      await setup('naive', [{ kind: 'replay', copies: 2 }], { maxBodyBytes: 100_000 });
+      const b = JSON.stringify({ pad: 'y'.repeat(size - 12) });
+      expect((await post('b-1', b)).status).to.equal(201);
+      expect(await h.proxy.settle(3000)).to.equal(true);
+      expect(up.hits.map((hit) => hit.body.toString() === b)).to.deep.equal([true, true, true]);
+      const sha = createHash('sha256').update(b).digest('hex');
+      expect(h.journal.originals()[0].bodySha256).to.equal(sha);
+      expect(h.journal.copies().map((c) => [c.bodySha256, c.outcome])).to.deep.equal([[sha, 're-executed'], [sha, 're-executed']]);
+    });
+  }
 });

@@ -86,6 +86,41 @@ describe('http proxy pass-through', () => {
     expect((await request(h.proxy.url, { headers: { 'idempotency-key': 'a-2' }, body: 'ok' })).status).to.equal(201);
   });
 
+  it('client leaving mid-answer of a picked request: journaled as such, upstream request cut, no copy', async () => {
+    // The upstream sends its head and then its body a few bytes at a time, never all of it. (Node's
+    // server notices a client that left only when it next writes to it: hence the trickle.)
+    let hits = 0;
+    let upstreamClosed = false;
+    const stalled = http.createServer((req, res) => {
+      hits++;
+      req.resume();
+      res.writeHead(201, { 'content-type': 'application/json', 'content-length': '1000' });
+      res.write('{"id":"ord-1",');
+      const trickle = setInterval(() => res.write(' '), 20);
+      res.on('close', () => ((upstreamClosed = true), clearInterval(trickle)));
+    });
+    await new Promise<void>((r) => stalled.listen(0, '127.0.0.1', r));
+    try {
+      h = await startHarness({ upstream: `http://127.0.0.1:${(stalled.address() as AddressInfo).port}`, rules: [rule([{ kind: 'replay' }])] });
+      await new Promise<void>((resolve) => {
+        const req = http.request(h.proxy.url + '/orders', { method: 'POST', headers: { 'idempotency-key': 'm-1', 'content-length': '2' } }, (res) => {
+          res.once('data', () => (req.destroy(), resolve()));
+        });
+        req.on('error', () => undefined);
+        req.end('{}');
+      });
+      expect(await h.proxy.settle(2000)).to.equal(true);
+      await sleep(100);
+      expect(hits).to.equal(1); // the original once, its copy never
+      expect(upstreamClosed).to.equal(true); // the upstream request was cut off, not left hanging
+      expect(h.journal.originals().map((o) => o.error)).to.deep.equal(['client closed the connection']);
+      expect(h.journal.copies().map((c) => c.reason)).to.deep.equal(['original-failed']);
+    } finally {
+      stalled.closeAllConnections();
+      await new Promise((r) => stalled.close(r));
+    }
+  });
+
   it('malformed and duplicated headers; Content-Length with Transfer-Encoding', async () => {
     up = await startUpstream({ mode: 'naive' });
     h = await startHarness({ upstream: up.url, rules: [rule([{ kind: 'replay' }], { fraction: 0 })] });

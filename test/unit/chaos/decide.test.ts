@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { decide, pickWeighted } from '../../../src/chaos/decide';
 import { sampleDelay } from '../../../src/chaos/delay';
 import seedrandom from 'seedrandom';
+import { fingerprint, hashPrefix } from '../../../src/chaos/recent-keys';
 
 const rule = {
   name: 'create-order',
@@ -18,6 +19,21 @@ describe('decide', () => {
     for (let i = 0; i < 200; i++) {
       expect(decide(42, rule, `key-${i}`)).to.deep.equal(decide(42, rule, `key-${i}`));
     }
+  });
+
+  it('picks by the 53-bit hash of seed, rule and identity, whatever order rules and seeds come in', () => {
+    // The prefix (seed, rule) is hashed once and cached: interleaving rules and seeds must not change a pick.
+    const rules = ['create-order', 'refund', 'create-order-v2'].map((name) => ({ ...rule, name }));
+    let picked = 0;
+    for (let i = 0; i < 3000; i++) {
+      const r = rules[i % 3];
+      const seed = i % 7 === 0 ? 99 : 42;
+      const expected = fingerprint(`${seed}\u0000${r.name}\u0000k-${i}`) / 2 ** 53 < r.fraction;
+      expect(decide(seed, r, `k-${i}`).picked, `k-${i}`).to.equal(expected);
+      if (expected) picked++;
+    }
+    expect(picked).to.be.within(800, 1000); // ~30 % of 3,000: the comparison above saw both answers
+    expect(fingerprint('tail', hashPrefix('a\u0000prefix\u0000'))).to.equal(fingerprint('a\u0000prefix\u0000tail'));
   });
 
   it('gives different decisions for another seed', () => {
