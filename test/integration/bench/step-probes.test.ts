@@ -50,6 +50,16 @@ describe('bench step probes (bench/servers/probes.ts)', function () {
     expect(r.proxy.totals.outcomes.error).to.equal(0);
   });
 
+  it('corked-copies: 20 originals at once, their copies pipelined and corked, each reaches the upstream, none an error', async () => {
+    const r = await withProxy(1, 'corked-copies', async (p) => {
+      await Promise.all(Array.from({ length: 20 }, (_, i) => post(p.url, `corked-${i}`)));
+    });
+    expect(r.upstream).to.equal(40);
+    expect(r.proxy.totals.copies).to.equal(20);
+    expect(r.proxy.totals.outcomes.error).to.equal(0);
+    expect(r.proxy.pending).to.equal(0);
+  });
+
   it('fake-send: copies are planned, answered and journaled, and none reaches the upstream', async () => {
     const r = await withProxy(1, 'fake-send', twenty('fake'));
     expect(r.upstream).to.equal(20);
