@@ -13,7 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { runLoad } from './lib/load';
-import { arg, delayArg, replayRules } from './lib/options';
+import { arg, delayArg, nodeFlagsArg, replayRules } from './lib/options';
 import { pinning, startDoubletap, startTs, type Child } from './lib/proc';
 
 const fractions = arg('fractions', '0,0.1,1').split(',');
@@ -24,8 +24,8 @@ const paired = process.argv.includes('--paired');
 const pin = process.argv.includes('--pin');
 const befores = process.argv.includes('--before') ? arg('before', '').split(',') : [];
 const delay = delayArg();
-// --node-flags '--flag …': V8/Node flags for every proxy under test (e.g. to see what inlining does).
-const nodeFlags = process.argv.includes('--node-flags') ? arg('node-flags', '').split(' ').filter(Boolean) : [];
+// --node-flags '--flag …': e.g. to see what inlining does.
+const nodeFlags = nodeFlagsArg();
 const CLK_TCK = 100;
 
 interface Sample { user: number; sys: number; reads: number; writes: number }

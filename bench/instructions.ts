@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { postMany } from './lib/client';
-import { arg, delayArg, replayRules } from './lib/options';
+import { arg, delayArg, nodeFlagsArg, replayRules } from './lib/options';
 import { ROOT, doubletapArgs, startProcess, startTs, type Child } from './lib/proc';
 
 const fractions = arg('fractions', '0,0.1').split(',');
@@ -22,8 +22,8 @@ const warm = Number(arg('warm', '12000'));
 const requests = Number(arg('requests', '3000'));
 const delay = delayArg('5-50');
 const before = process.argv.includes('--before') ? arg('before') : undefined;
-// --node-flags '--flag …': V8/Node flags for every proxy (e.g. --perf-basic-prof to name JIT code in the dumps).
-const nodeFlags = process.argv.includes('--node-flags') ? arg('node-flags', '').split(' ').filter(Boolean) : [];
+// --node-flags '--flag …': e.g. --perf-basic-prof to name JIT code in the dumps.
+const nodeFlags = nodeFlagsArg();
 const dir = join(ROOT, 'bench/results/callgrind');
 const EVENTS = ['Ir', 'I1mr', 'D1mr', 'DLmr', 'Bcm', 'Bim'] as const;
 const SLOW_LITERAL = 'Runtime_DefineKeyedOwnPropertyInLiteral';

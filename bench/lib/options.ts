@@ -16,6 +16,11 @@ export function delayArg(fallback = ''): Delay | undefined {
   return max ? { dist: 'uniform', min: `${min}ms`, max: `${max}ms` } : undefined;
 }
 
+/** `--node-flags '--flag …'`: V8/Node flags for every proxy under test (none when not given). */
+export function nodeFlagsArg(): string[] {
+  return process.argv.includes('--node-flags') ? arg('node-flags', '').split(' ').filter(Boolean) : [];
+}
+
 /** Every POST matches; `fraction` of them are replayed, after `delay` when given (scenario JSON). */
 export function replayRules(fraction: number, delay?: Delay): string {
   return JSON.stringify([{ name: 'orders', match: { method: 'POST', path: '/**' }, fraction, faults: [{ kind: 'replay', ...(delay ? { delay } : {}) }] }]);

@@ -6,7 +6,7 @@
 //                     path's code and inline caches stay as the copies left them, no copy is made
 //   fake-send         a copy is answered in-process on the next turn; nothing goes to the upstream
 //   http-send         copies on node:http (an agent of their own) instead of undici
-//   no-plan           a picked request is read as for copies (headers kept, body teed and hashed,
+//   no-plan           a picked request is read as for copies (headers kept, body kept and hashed,
 //                     answer read), but no copy is planned: the request path's share of the cost
 //   eager-tierup      V8 optimizes after an eighth of its usual interrupt budget (v8.setFlagsFromString)
 //   interval=MS       an empty setInterval every MS ms (the copies' timer wheel ticks every 2 ms)

@@ -40,7 +40,7 @@ export function rngFor(seed: number, ruleName: string, identity: string): Random
  * request or message pays for it, so it is one pass over the identity (~0.1 µs), not a seeded generator
  * (Alea's Mash makes three, ~1.5–3 µs: at 10 % a relay spent more on seeding than on its copies).
  * The `seed\0rule\0` prefix is hashed once per (seed, rule), not concatenated and hashed again per
- * request (the callgrind count put that at ~1,700 instructions a request). Only a picked request seeds
+ * request (callgrind put pickDraw at ~1,700 instructions a request before). Only a picked request seeds
  * a generator, for its fault and delays.
  */
 function pickDraw(seed: number, ruleName: string, identity: string): number {

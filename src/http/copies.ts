@@ -144,6 +144,7 @@ export class CopyScheduler {
   /** The copy's answer (or error) is in; it is judged once the original's answer is known too. */
   private answered(copy: PlannedCopy, result: CopyResult): void {
     // Called from inside undici's response handling: finishSafely never lets a bug escape into it.
+    // The original's answer is almost always in by now: no closure for whenResponded then.
     const { ex } = copy;
     if (ex.original !== undefined) this.finishSafely(copy, result, ex.original);
     else ex.whenResponded((original) => this.finishSafely(copy, result, original));

@@ -164,7 +164,7 @@ export class Exchange implements PendingHold, BodyWatcher {
   /** Read the original's answer (status, replay header, identity) as it streams to the client (or to nowhere, for lost-reply). */
   readAnswer(res: UpstreamAnswer, onChunk?: (chunk: Buffer) => void): void {
     const watch = new AnswerWatch(this, res, new AnswerReader(this.rule.rule.responseId), onChunk);
-    if (res.watch !== undefined) return res.watch(watch);
+    if (res.watch?.(watch)) return;
     res.on('data', (chunk: Buffer) => watch.answerData(chunk));
     res.on('end', () => watch.answerEnd());
     res.on('close', () => watch.answerClose());

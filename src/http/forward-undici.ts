@@ -115,14 +115,11 @@ export class UndiciForwarding extends EventEmitter implements Dispatcher.Dispatc
     else if (this.destroyed) watcher.bodyAborted();
   }
 
-  /** Read the answer as it streams by (see AnswerWatcher). A second watcher reads after the first. */
-  watch(watcher: AnswerWatcher): void {
-    const first = this.answerWatcher;
-    this.answerWatcher = first === undefined ? watcher : {
-      answerData: (chunk) => (first.answerData(chunk), watcher.answerData(chunk)),
-      answerEnd: () => (first.answerEnd(), watcher.answerEnd()),
-      answerClose: () => (first.answerClose(), watcher.answerClose()),
-    };
+  /** Read the answer as it streams by (see AnswerWatcher): one watcher (a picked original's exchange). */
+  watch(watcher: AnswerWatcher): boolean {
+    if (this.answerWatcher !== undefined) return false;
+    this.answerWatcher = watcher;
+    return true;
   }
 
   private send(fields: Array<string | string[]>, body: Buffer | null): void {

@@ -25,8 +25,9 @@ export interface UpstreamAnswer {
   complete: boolean;
   on(event: 'data', listener: (chunk: Buffer) => void): unknown;
   on(event: 'end' | 'close', listener: () => void): unknown;
-  /** The same events, called on one object without listeners (undici's answers; see AnswerWatcher). */
-  watch?(watcher: AnswerWatcher): void;
+  /** The same events, called on one object without listeners (undici's answers; see AnswerWatcher).
+   * False when the answer already has its watcher: then listen to its events. */
+  watch?(watcher: AnswerWatcher): boolean;
 }
 
 /**
