@@ -1,4 +1,4 @@
-// `npx tsx bench/cost-by-fraction.ts [--fractions 0,0.1,1 | 0,0.01,0.01:halt] [--delay-ms 5-50] [--rounds 5] [--seconds 3] [--warmup 2] [--paired] [--before DIST[,DIST]] [--pin] [--node-flags '--flag …']`
+// `npx tsx bench/cost-by-fraction.ts [--fractions 0,0.1,1 | 0,0.01,0.01:halt | 0,0.1,0.1@--no-polymorphic-inlining] [--delay-ms 5-50] [--rounds 5] [--seconds 3] [--warmup 2] [--paired] [--before DIST[,DIST]] [--pin] [--node-flags '--flag …'] [--rate N]`
 // (after `npm run build`): what a copy costs, measured from outside the proxy. For each fraction, one
 // doubletap proxy; per round and per proxy: requests/s, CPU µs per request (user / system, from
 // /proc), and read/write syscalls per request (/proc/PID/io: each copy should add one of each).
@@ -13,7 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { runLoad } from './lib/load';
-import { arg, delayArg, nodeFlagsArg, replayRules } from './lib/options';
+import { arg, delayArg, nodeFlagsArg, replayRules, targetSpec } from './lib/options';
 import { pinning, startDoubletap, startTs, type Child } from './lib/proc';
 
 const fractions = arg('fractions', '0,0.1,1').split(',');
@@ -26,6 +26,10 @@ const befores = process.argv.includes('--before') ? arg('before', '').split(',')
 const delay = delayArg();
 // --node-flags '--flag …': e.g. to see what inlining does.
 const nodeFlags = nodeFlagsArg();
+// --rate N: each proxy measured at N requests/s (autocannon), not at saturation (wrk): whether a
+// ratio is a cost per request or a cost of the saturated loop.
+const rate = process.argv.includes('--rate') ? Number(arg('rate', '0')) : undefined;
+if (rate !== undefined && !(rate > 0)) throw new Error('--rate: requests per second, a number above 0');
 const CLK_TCK = 100;
 
 interface Sample { user: number; sys: number; reads: number; writes: number }
@@ -42,7 +46,7 @@ interface Row { rps: number; cpuUs: number; userUs: number; sysUs: number; reads
 
 async function measure(p: Child, nonce: string, connections: number): Promise<Row> {
   const a = sample(p.pid);
-  const r = await runLoad({ url: p.url + '/orders', connections, seconds, nonce });
+  const r = await runLoad({ url: p.url + '/orders', connections, seconds, nonce, rate });
   const b = sample(p.pid);
   const per = (x: number) => x / r.requests;
   return {
@@ -60,13 +64,13 @@ async function main(): Promise<void> {
   if (pin && !pinned) throw new Error('--pin: needs two CPUs and taskset');
   const upstream = await startTs('bench/servers/upstream.ts');
   // Each target: a fraction on this build, then (with --before) the same fraction on the other one.
+  // `FRACTION[:PROBE][@FLAG,FLAG…]` (options.ts targetSpec): the flags are for that target only, beside --node-flags.
   const targets = fractions.flatMap((spec) => {
-    const [f, probe] = spec.split(':');
-    const args = probe ? ['--probe', probe] : [];
-    const halts = probe?.split('+').includes('halt') ?? false;
-    return [{ f: Number(f), name: `f=${spec}`, args, halts }, ...befores.map((dir) => ({ f: Number(f), name: `f=${spec} ${befores.length > 1 ? basename(dir) : 'before'}`, args: [...args, '--dist', dir], halts }))];
+    const { fraction: f, proxyArgs: args, halts, nodeFlags: own } = targetSpec(spec);
+    const flags = [...nodeFlags, ...own];
+    return [{ f, name: `f=${spec}`, args, halts, flags }, ...befores.map((dir) => ({ f, name: `f=${spec} ${befores.length > 1 ? basename(dir) : 'before'}`, args: [...args, '--dist', dir], halts, flags }))];
   });
-  const proxies = await Promise.all(targets.map((t) => startDoubletap(upstream.url, replayRules(t.f, delay), t.args, nodeFlags)));
+  const proxies = await Promise.all(targets.map((t) => startDoubletap(upstream.url, replayRules(t.f, delay), t.args, t.flags)));
   for (const p of proxies) pinned?.pinProxy(p.pid);
   const connections = paired ? Math.max(4, Math.floor(32 / proxies.length)) : 32;
   try {

@@ -1,11 +1,13 @@
-// `npx tsx bench/instructions.ts [--fractions 0,0.1] [--warm 12000] [--requests 3000] [--delay-ms 5-50] [--before DIST] [--node-flags '--perf-basic-prof']`
+// `npx tsx bench/instructions.ts [--fractions 0,0.1 | FRACTION[:PROBE][@FLAG,…] as in cost-by-fraction] [--warm 12000] [--requests 3000] [--delay-ms 5-50] [--before DIST] [--node-flags '--perf-basic-prof'] [--ll BYTES[,WAYS]]`
 // Instructions, simulated cache misses and branch mispredictions per request of the proxy's main
 // thread, counted by valgrind's callgrind: repeatable where CPU time on this VM moves ×2 in a minute,
 // and it counts what the VM has no hardware counters for (docs/benchmarks.md, "eighth look"). Each
 // fraction's proxy runs under valgrind (about 50× slower: ~30 requests/s), all at once; after `--warm`
 // requests (let V8 optimize: with too few the copy path still runs in baseline code) the counters
 // are zeroed, `--requests` more are sent (4 at a time, keep-alive, a key each), and the main thread's
-// counts are divided by them. Caches are simulated as 32 KiB L1i/L1d and an 8 MiB last level.
+// counts are divided by them. Caches are simulated as 32 KiB L1i/L1d and an 8 MiB last level, or
+// `--ll 524288,8` for a last level the size of one core's L2 here (AMD EPYC: 512 KiB, 8-way), the
+// level a working set that outgrows it pays for on every request.
 // `--before DIST`: each fraction also on another build (a copy of an earlier dist/), as in cost-by-fraction.
 // Flagged per process: V8's slow path for Node's nextTick object literal (Runtime_DefineKeyedOwnPropertyInLiteral),
 // which some processes under valgrind fall into for their whole life (about 28,000 instructions a
@@ -14,7 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { postMany } from './lib/client';
-import { arg, delayArg, nodeFlagsArg, replayRules } from './lib/options';
+import { arg, delayArg, nodeFlagsArg, replayRules, targetSpec } from './lib/options';
 import { ROOT, doubletapArgs, startProcess, startTs, type Child } from './lib/proc';
 
 const fractions = arg('fractions', '0,0.1').split(',');
@@ -24,8 +26,21 @@ const delay = delayArg('5-50');
 const before = process.argv.includes('--before') ? arg('before') : undefined;
 // --node-flags '--flag …': e.g. --perf-basic-prof to name JIT code in the dumps.
 const nodeFlags = nodeFlagsArg();
+const llGiven = process.argv.includes('--ll');
+const [llBytes, llWays] = arg('ll', '8388608,16').split(',').map(Number);
+if (!(llBytes > 0) || (llWays !== undefined && !(llWays > 0))) throw new Error('--ll: BYTES[,WAYS], e.g. 524288,8');
 const dir = join(ROOT, 'bench/results/callgrind');
-const EVENTS = ['Ir', 'I1mr', 'D1mr', 'DLmr', 'Bcm', 'Bim'] as const;
+const EVENTS = ['Ir', 'I1mr', 'D1mr', 'D1mw', 'ILmr', 'DLmr', 'DLmw', 'Bcm', 'Bim'] as const;
+/**
+ * With `--ll` at L2 size: a rough cycle count, so that a ratio weighs a miss by what it costs rather
+ * than as one instruction. Latencies of AMD Zen 2 (this VM's EPYC): an L1 miss served by L2 ≈ 12
+ * cycles, an L2 miss served by L3 ≈ 40 (it is counted as an L1 miss too: 12 + 28), a mispredicted
+ * branch ≈ 16; one cycle per instruction. An estimate for comparing two builds or fractions, not a
+ * prediction of time.
+ */
+function cycleEstimate(r: Record<(typeof EVENTS)[number], number>): number {
+  return r.Ir + 12 * (r.I1mr + r.D1mr + r.D1mw) + 28 * (r.ILmr + r.DLmr + r.DLmw) + 16 * (r.Bcm + r.Bim);
+}
 const SLOW_LITERAL = 'Runtime_DefineKeyedOwnPropertyInLiteral';
 /** Self instructions a request in that path that mean a process fell in (~3,500 when it did; a few
  * hundred are V8 settling its feedback early on, after a short warm-up). */
@@ -71,13 +86,13 @@ function readDump(file: string): Counts {
 
 async function measure(target: { spec: string; dist?: string }, upstream: Child): Promise<Counts> {
   const { spec, dist } = target;
-  const [f, probe] = spec.split(':');
+  const t = targetSpec(spec);
   const prefix = join(dir, `f${spec.replace(/[^\w.]/g, '_')}${dist ? '-before' : ''}`);
   const proxy = await startProcess(
     'valgrind',
-    ['--tool=callgrind', '--separate-threads=yes', '--cache-sim=yes', '--branch-sim=yes', '--LL=8388608,16,64', '--smc-check=all-non-file',
-      `--callgrind-out-file=${prefix}.%p`, process.execPath, ...nodeFlags,
-      ...doubletapArgs(upstream.url, replayRules(Number(f), delay), [...(probe ? ['--probe', probe] : []), ...(dist ? ['--dist', dist] : [])])],
+    ['--tool=callgrind', '--separate-threads=yes', '--cache-sim=yes', '--branch-sim=yes', `--LL=${llBytes},${llWays || 16},64`, '--smc-check=all-non-file',
+      `--callgrind-out-file=${prefix}.%p`, process.execPath, ...nodeFlags, ...t.nodeFlags,
+      ...doubletapArgs(upstream.url, replayRules(t.fraction, delay), [...t.proxyArgs, ...(dist ? ['--dist', dist] : [])])],
     false, /listening on (\S+)/, 600_000,
   );
   try {
@@ -103,7 +118,7 @@ async function main(): Promise<void> {
     console.log('fraction'.padEnd(18) + EVENTS.map((e) => e.padStart(10)).join('') + '  other threads Ir  slow nextTick literal');
     rows.forEach((r, i) => {
       const cells = EVENTS.map((e) => `${Math.round(r[e])}`.padStart(10)).join('');
-      const ratio = `×${(r.Ir / rows[0].Ir).toFixed(3)} Ir`;
+      const ratio = `×${(r.Ir / rows[0].Ir).toFixed(3)} Ir` + (llGiven ? `, ×${(cycleEstimate(r) / cycleEstimate(rows[0])).toFixed(3)} est. cycles (${Math.round(cycleEstimate(r))})` : '');
       console.log(`${targets[i].name.padEnd(18)}${cells}  ${`${Math.round(r.otherThreadsIr)}`.padStart(16)}  ${r.slowLiteralIr > SLOW_LITERAL_MIN ? `YES (${Math.round(r.slowLiteralIr)} self)` : 'no'}  ${ratio}`);
     });
     console.log(`(dumps in ${dir}; files: ${readdirSync(dir).length})`);

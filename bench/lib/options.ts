@@ -21,6 +21,26 @@ export function nodeFlagsArg(): string[] {
   return process.argv.includes('--node-flags') ? arg('node-flags', '').split(' ').filter(Boolean) : [];
 }
 
+/** One proxy under test, from `FRACTION[:PROBE[+PROBE…]][@FLAG,FLAG…]`. */
+export interface TargetSpec {
+  fraction: number;
+  /** The proxy's own arguments: `--probe` (bench/servers/probes.ts) when a probe is named. */
+  proxyArgs: string[];
+  /** `halt` is one of the probes: the harness halts the proxy after the warm-up. */
+  halts: boolean;
+  /** V8/Node flags for this target only (a flag is then measured beside the same fraction without it). */
+  nodeFlags: string[];
+}
+
+export function targetSpec(spec: string): TargetSpec {
+  const [what, flags] = spec.split('@');
+  const [f, probe] = what.split(':');
+  const fraction = f === '' ? NaN : Number(f);
+  if (!(fraction >= 0 && fraction <= 1)) throw new Error(`target "${spec}": the fraction must be a number from 0 to 1`);
+  const probes = probe ? probe.split('+') : [];
+  return { fraction, proxyArgs: probe ? ['--probe', probe] : [], halts: probes.includes('halt'), nodeFlags: flags ? flags.split(',').filter(Boolean) : [] };
+}
+
 /** Every POST matches; `fraction` of them are replayed, after `delay` when given (scenario JSON). */
 export function replayRules(fraction: number, delay?: Delay): string {
   return JSON.stringify([{ name: 'orders', match: { method: 'POST', path: '/**' }, fraction, faults: [{ kind: 'replay', ...(delay ? { delay } : {}) }] }]);
