@@ -12,6 +12,9 @@ command -v prometheus >/dev/null 2>&1 || need_apt+=(prometheus)
 if [ "${DOUBLETAP_BENCH:-}" = 1 ]; then
   command -v nginx >/dev/null 2>&1 || need_apt+=(nginx-light)
   command -v wrk >/dev/null 2>&1 || need_apt+=(wrk)
+  # The bench's counting and sampling tools (bench/instructions.ts, bench/perf-origins.ts).
+  command -v valgrind >/dev/null 2>&1 || need_apt+=(valgrind)
+  command -v perf >/dev/null 2>&1 || need_apt+=(linux-perf)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "installing Debian packages: ${need_apt[*]}"
