@@ -33,10 +33,10 @@ const dir = join(ROOT, 'bench/results/callgrind');
 const EVENTS = ['Ir', 'I1mr', 'D1mr', 'D1mw', 'ILmr', 'DLmr', 'DLmw', 'Bcm', 'Bim'] as const;
 /**
  * With `--ll` at L2 size: a rough cycle count, so that a ratio weighs a miss by what it costs rather
- * than as one instruction. Latencies of AMD Zen 2 (this VM's EPYC): an L1 miss served by L2 ≈ 12
- * cycles, an L2 miss served by L3 ≈ 40 (it is counted as an L1 miss too: 12 + 28), a mispredicted
- * branch ≈ 16; one cycle per instruction. An estimate for comparing two builds or fractions, not a
- * prediction of time.
+ * than as one instruction. Latencies typical of AMD's Zen cores (this VM's EPYC): an L1 miss served
+ * by L2 ≈ 12 cycles, an L2 miss served by L3 ≈ 40 (it is counted as an L1 miss too: 12 + 28), a
+ * mispredicted branch ≈ 16; one cycle per instruction. An estimate for comparing two builds or
+ * fractions, not a prediction of time.
  */
 function cycleEstimate(r: Record<(typeof EVENTS)[number], number>): number {
   return r.Ir + 12 * (r.I1mr + r.D1mr + r.D1mw) + 28 * (r.ILmr + r.DLmr + r.DLmw) + 16 * (r.Bcm + r.Bim);
