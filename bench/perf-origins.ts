@@ -26,7 +26,8 @@ function record(pid: number, file: string): Promise<void> {
   return new Promise((ok, fail) => perf.on('exit', (code) => (code === 0 ? ok() : fail(new Error(`perf record exited ${code} (perf_event_paranoid? run as root)`)))));
 }
 
-const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+const sum = (xs: Iterable<number>) => [...xs].reduce((s, x) => s + x, 0);
+const mean = (xs: number[]) => sum(xs) / xs.length;
 
 async function main(): Promise<void> {
   try {
@@ -55,7 +56,7 @@ async function main(): Promise<void> {
         const report = execFileSync('perf', ['report', '-i', file, '--sort', 'dso,sym', '--stdio', '-q', '-n', '--percent-limit', '0'], { maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
         const byOrigin = originsPerRequest(parsePerfReport(report), hz, load.rps * seconds);
         results[i].push(byOrigin);
-        line.push(`${targets[i].spec} ${load.rps.toFixed(0)} req/s ${[...byOrigin.values()].reduce((s, x) => s + x, 0).toFixed(0)} µs`);
+        line.push(`${targets[i].spec} ${load.rps.toFixed(0)} req/s ${sum(byOrigin.values()).toFixed(0)} µs`);
       }
       console.log(`round ${round + 1}: ${line.join(' | ')}`);
     }
@@ -66,14 +67,16 @@ async function main(): Promise<void> {
   }
   const origins = [...new Set(results.flatMap((rs) => rs.flatMap((m) => [...m.keys()])))];
   const at = (i: number, r: number, o: string) => results[i][r].get(o) ?? 0;
-  const total = (i: number, r: number) => [...results[i][r].values()].reduce((s, x) => s + x, 0);
+  /** Target i's mean over the rounds of f(round). */
+  const overRounds = (i: number, f: (r: number) => number) => mean(results[i].map((_, r) => f(r)));
+  const total = (i: number) => overRounds(i, (r) => sum(results[i][r].values()));
   console.log(`\nCPU µs per request by origin (mean of ${rounds} rounds${pinned ? ', pinned' : ''}); Δ: each round against ${targets[0].spec}`);
   for (const [i, t] of targets.entries()) {
     if (i === 0) continue;
-    console.log(`\n${targets[0].spec} → ${t.spec}: total ${mean(results[0].map((_, r) => total(0, r))).toFixed(1)} → ${mean(results[i].map((_, r) => total(i, r))).toFixed(1)}`);
+    console.log(`\n${targets[0].spec} → ${t.spec}: total ${total(0).toFixed(1)} → ${total(i).toFixed(1)}`);
     const rows = origins.map((o) => {
       const deltas = results[i].map((_, r) => at(i, r, o) - at(0, r, o));
-      return { o, base: mean(results[0].map((_, r) => at(0, r, o))), mine: mean(results[i].map((_, r) => at(i, r, o))), deltas };
+      return { o, base: overRounds(0, (r) => at(0, r, o)), mine: overRounds(i, (r) => at(i, r, o)), deltas };
     }).filter((row) => row.base >= 0.05 || row.mine >= 0.05).sort((a, b) => mean(b.deltas) - mean(a.deltas));
     for (const row of rows) {
       console.log(`  ${row.o.padEnd(28)} ${row.base.toFixed(2).padStart(7)} → ${row.mine.toFixed(2).padStart(7)}   Δ ${row.deltas.map((d) => (d >= 0 ? '+' : '') + d.toFixed(2)).join(' ')}`);

@@ -27,7 +27,7 @@ export function originOf(l: Pick<PerfLine, 'dso' | 'kind' | 'sym'>): string {
   const { dso, kind, sym } = l;
   if (kind === 'k') return 'kernel';
   if (sym.startsWith('JS:')) {
-    if (/\/(dist\/)?src\//.test(sym) && !sym.includes('node_modules')) return 'JS: doubletap';
+    if (sym.includes('/src/') && !sym.includes('node_modules')) return 'JS: doubletap';
     const mod = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(sym);
     if (mod) return `JS: ${mod[1]}`;
     if (sym.includes(' node:')) return 'JS: Node';
