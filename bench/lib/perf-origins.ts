@@ -47,11 +47,20 @@ export function originOf(l: Pick<PerfLine, 'dso' | 'kind' | 'sym'>): string {
 
 /** Samples by origin, as µs of CPU per request (`hz` samples a second, `requests` in the window). */
 export function originsPerRequest(lines: PerfLine[], hz: number, requests: number): Map<string, number> {
+  return perRequest(lines, hz, requests, originOf);
+}
+
+/** Samples by symbol (named with its origin), as µs of CPU per request: what an origin's change is made of. */
+export function symbolsPerRequest(lines: PerfLine[], hz: number, requests: number): Map<string, number> {
+  return perRequest(lines, hz, requests, (l) => `${originOf(l)}: ${l.sym}`);
+}
+
+function perRequest(lines: PerfLine[], hz: number, requests: number, keyOf: (l: PerfLine) => string): Map<string, number> {
   const out = new Map<string, number>();
   const us = 1e6 / hz / requests;
   for (const l of lines) {
-    const o = originOf(l);
-    out.set(o, (out.get(o) ?? 0) + l.samples * us);
+    const key = keyOf(l);
+    out.set(key, (out.get(key) ?? 0) + l.samples * us);
   }
   return out;
 }

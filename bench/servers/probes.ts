@@ -8,6 +8,8 @@
 //   http-send         copies on node:http (an agent of their own) instead of undici
 //   no-plan           a picked request is read as for copies (headers kept, body kept and hashed,
 //                     answer read), but no copy is planned: the request path's share of the cost
+//   retry-memory=N    the proxy's client-retry memory holds N keys (0: none, every request is new) instead
+//                     of 100,000: what its random reads over megabytes cost the originals
 //   eager-tierup      V8 optimizes after an eighth of its usual interrupt budget (v8.setFlagsFromString)
 //   interval=MS       an empty setInterval every MS ms (the copies' timer wheel ticks every 2 ms)
 //   undici-timer=MS   a plain undici Pool request to the upstream every MS ms: no doubletap code
@@ -37,7 +39,7 @@ const ANSWER = Buffer.from(
 export function applyProbes(spec: string, upstreamUrl: string, dist: Dist, halt: HaltSwitch): void {
   const probes = spec.split('+').filter(Boolean);
   const every = (name: string): number => Number(probes.find((p) => p.startsWith(name + '='))?.slice(name.length + 1) ?? 0);
-  const known = ['halt', 'no-plan', 'eager-tierup', 'interval', 'fake-send', 'http-send', 'undici-timer', 'client-timer', 'http-timer', 'raw-timer', 'llhttp-timer', 'no-simd', 'corked-copies'];
+  const known = ['halt', 'no-plan', 'eager-tierup', 'interval', 'fake-send', 'http-send', 'undici-timer', 'client-timer', 'http-timer', 'raw-timer', 'llhttp-timer', 'no-simd', 'corked-copies', 'retry-memory'];
   for (const p of probes) if (!known.includes(p.split('=')[0])) throw new Error(`unknown probe ${p} (known: ${known.join(', ')})`);
   const senders = dist<{ sendCopy: unknown }>('http/copy-sender');
 
@@ -53,6 +55,19 @@ export function applyProbes(spec: string, upstreamUrl: string, dist: Dist, halt:
     CopyScheduler.prototype.plan = function (this: { d: { pendingBytes?: { copyDone(ex: unknown): void } } }, ex: unknown, delaysMs: readonly number[]) {
       for (let i = 0; i < delaysMs.length; i++) this.d.pendingBytes?.copyDone(ex);
     } as never;
+  }
+  if (probes.some((p) => p.startsWith('retry-memory='))) {
+    const n = every('retry-memory');
+    const { Decider } = dist<typeof import('../../src/http/decision')>('http/decision');
+    const { RecentKeys } = dist<typeof import('../../src/chaos/recent-keys')>('chaos/recent-keys');
+    const memories = new Map<string, { seenBefore(key: string): boolean }>();
+    const none = { seenBefore: () => false };
+    (Decider.prototype as unknown as { seenKeys: unknown }).seenKeys = (rule: string) => {
+      if (n === 0) return none;
+      let m = memories.get(rule);
+      if (!m) memories.set(rule, (m = new RecentKeys(n)));
+      return m;
+    };
   }
   const u = new URL(upstreamUrl);
   const undici = require('undici') as typeof import('undici');

@@ -75,6 +75,19 @@ describe('bench step probes (bench/servers/probes.ts)', function () {
     expect(r.proxy.pending).to.equal(0);
   });
 
+  it('retry-memory=N: the client-retry memory holds N keys (0: none), so a retry of a forgotten key is copied again', async () => {
+    const keys = (...ks: string[]) => async (p: Child) => {
+      for (const k of ks) await post(p.url, k);
+    };
+    // a, b, a: the real memory knows the second a as the client's retry (not copied); one key's worth forgets it.
+    const real = await withProxy(1, '', keys('m-a', 'm-b', 'm-a'));
+    const one = await withProxy(1, 'retry-memory=1', keys('m-a', 'm-b', 'm-a'));
+    const none = await withProxy(1, 'retry-memory=0', keys('m-a', 'm-a'));
+    expect([real.upstream, real.proxy.totals.copies]).to.deep.equal([5, 2]);
+    expect([one.upstream, one.proxy.totals.copies]).to.deep.equal([6, 3]);
+    expect([none.upstream, none.proxy.totals.copies]).to.deep.equal([4, 2]);
+  });
+
   it('halt: once the harness sends halt, originals still go through and no copy is sent', async () => {
     const r = await withProxy(1, 'halt', async (p) => {
       p.proc.send({ cmd: 'halt' });

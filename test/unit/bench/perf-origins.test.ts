@@ -1,7 +1,7 @@
 // bench/perf-origins.ts charges perf's samples to origins by DSO and symbol: these are real lines of
 // `perf report --sort dso,sym --stdio -q -n` from a doubletap proxy run with --perf-basic-prof.
 import { expect } from 'chai';
-import { originOf, originsPerRequest, parsePerfReport } from '../../../bench/lib/perf-origins';
+import { originOf, originsPerRequest, parsePerfReport, symbolsPerRequest } from '../../../bench/lib/perf-origins';
 
 const REPORT = `
      4.12%           620  node                    [.] Builtins_KeyedLoadIC_Megamorphic
@@ -41,5 +41,13 @@ describe('bench perf origins', () => {
     expect(per.get('JS: doubletap')).to.be.closeTo((316 + 15) * 1000 / 4000, 1e-9);
     expect(per.get('kernel')).to.be.closeTo(128 * 1000 / 4000, 1e-9);
     expect([...per.values()].reduce((s, x) => s + x, 0)).to.be.closeTo((620 + 316 + 293 + 180 + 153 + 135 + 128 + 90 + 83 + 75 + 60 + 45 + 15) * 0.25, 1e-9);
+  });
+
+  it('charges samples to symbols too, each named with its origin, repeated symbols summed', () => {
+    const twice = parsePerfReport(REPORT + '     0.05%             8  node                    [.] Builtins_KeyedLoadIC_Megamorphic\n');
+    const per = symbolsPerRequest(twice, 1000, 4000);
+    expect(per.get('builtins: inline caches: Builtins_KeyedLoadIC_Megamorphic')).to.be.closeTo((620 + 8) * 0.25, 1e-9);
+    expect(per.get('JS: doubletap: JS:^flushBatch /work/main/dist/src/journal/writer.js:86:18')).to.be.closeTo(15 * 0.25, 1e-9);
+    expect(per.size).to.equal(13);
   });
 });
