@@ -12,7 +12,7 @@
 // (`halt` is thrown after the warm-up). How the step was taken apart (docs/benchmarks.md, sixth look).
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { runLoad } from './lib/load';
+import { connectionsEach, runLoad } from './lib/load';
 import { arg, delayArg, nodeFlagsArg, replayRules, targetSpec } from './lib/options';
 import { pinning, startDoubletap, startTs, type Child } from './lib/proc';
 
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   });
   const proxies = await Promise.all(targets.map((t) => startDoubletap(upstream.url, replayRules(t.f, delay), t.args, t.flags)));
   for (const p of proxies) pinned?.pinProxy(p.pid);
-  const connections = paired ? Math.max(4, Math.floor(32 / proxies.length)) : 32;
+  const connections = connectionsEach(proxies.length, paired);
   try {
     await Promise.all(proxies.map((p) => runLoad({ url: p.url + '/orders', connections, seconds: warmup, nonce: `warm-${p.pid}` })));
     targets.forEach((t, i) => t.halts && proxies[i].proc.send({ cmd: 'halt' }));

@@ -11,7 +11,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { runLoad } from './lib/load';
+import { connectionsEach, runLoad } from './lib/load';
 import { arg, delayArg, replayRules, targetSpec } from './lib/options';
 import { originsPerRequest, parsePerfReport, symbolsPerRequest, type PerfLine } from './lib/perf-origins';
 import { ROOT, pinning, startDoubletap, startTs } from './lib/proc';
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   const results: Array<Array<Map<string, number>>> = targets.map(() => []);
   const bySymbol: Array<Array<Map<string, number>>> = targets.map(() => []);
   try {
-    const connections = paired ? Math.max(4, Math.floor(32 / proxies.length)) : 32;
+    const connections = connectionsEach(proxies.length, paired);
     for (const p of proxies) await runLoad({ url: p.url + '/orders', connections, seconds: warmup, nonce: `warm-${p.pid}` });
     targets.forEach((t, i) => t.halts && proxies[i].proc.send({ cmd: 'halt' }));
     const rps: number[][] = targets.map(() => []);
@@ -70,10 +70,11 @@ async function main(): Promise<void> {
       else for (const i of proxies.keys()) reports.push(await measure(i, round));
       const got = reports.map((read, i) => {
         const lines = read();
-        bySymbol[i].push(symbolsPerRequest(lines, hz, rps[i][round] * seconds));
-        return originsPerRequest(lines, hz, rps[i][round] * seconds);
+        const requests = rps[i][round] * seconds;
+        bySymbol[i].push(symbolsPerRequest(lines, hz, requests));
+        results[i].push(originsPerRequest(lines, hz, requests));
+        return results[i][round];
       });
-      got.forEach((byOrigin, i) => results[i].push(byOrigin));
       console.log(`round ${round + 1}: ${got.map((byOrigin, i) => `${targets[i].spec} ${rps[i][round].toFixed(0)} req/s ${sum(byOrigin.values()).toFixed(0)} µs`).join(' | ')}`);
     }
   } finally {

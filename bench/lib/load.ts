@@ -83,6 +83,11 @@ function run(cmd: string, args: string[], timeoutMs: number): Promise<string> {
   });
 }
 
+/** Connections for each proxy's load: 32 when loaded alone; shared out (at least 4 each) when all are loaded at once (--paired). */
+export function connectionsEach(proxies: number, paired: boolean): number {
+  return paired ? Math.max(4, Math.floor(32 / proxies)) : 32;
+}
+
 export async function runLoad(o: LoadOptions, prefer: 'wrk' | 'autocannon' = 'wrk'): Promise<LoadResult> {
   const timeout = (o.seconds + 30) * 1000;
   if (prefer === 'wrk' && WRK && o.rate === undefined) {
