@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { arg, serveStats } from './ipc';
+import { calibration } from './calibration-probes';
 import { applyProbes } from './probes';
 
 // The compiled code users run (dist/, which `npm run bench` and `npm test` build first), not the
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
     journal,
     logger: silentLogger(),
   });
-  serveStats(() => ({ pending: proxy.pending(), totals: journal.tally.totals() }));
+  serveStats(() => ({ pending: proxy.pending(), totals: journal.tally.totals(), calibrationCalls: calibration.calls }));
   console.log(`listening on ${proxy.url}`);
 }
 

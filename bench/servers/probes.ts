@@ -21,12 +21,14 @@
 //   corked-copies     copies due in the same turn share one write: the copies' Pool pipelines (up to 16
 //                     a connection, marked idempotent and non-blocking) and its sockets stay corked from
 //                     the turn's first copy until its microtasks run (fewer write syscalls per copy)
+//   compute=NS, scatter=NxMIB   a known cost per request, to calibrate the machine (calibration-probes.ts)
 // Probes combine with '+': `fake-send+undici-timer=12`.
 import http from 'node:http';
 import net from 'node:net';
 import type { HaltSwitch } from '../../src/chaos/halt';
 import type { CopySpec, CopyResult } from '../../src/http/copy-sender';
 import type { Upstream } from '../../src/http/upstream';
+import { applyCalibration } from './calibration-probes';
 
 type Dist = <T>(module: string) => T;
 const BODY = Buffer.alloc(200, 120);
@@ -39,10 +41,11 @@ const ANSWER = Buffer.from(
 export function applyProbes(spec: string, upstreamUrl: string, dist: Dist, halt: HaltSwitch): void {
   const probes = spec.split('+').filter(Boolean);
   const every = (name: string): number => Number(probes.find((p) => p.startsWith(name + '='))?.slice(name.length + 1) ?? 0);
-  const known = ['halt', 'no-plan', 'eager-tierup', 'interval', 'fake-send', 'http-send', 'undici-timer', 'client-timer', 'http-timer', 'raw-timer', 'llhttp-timer', 'no-simd', 'corked-copies', 'retry-memory'];
+  const known = ['halt', 'no-plan', 'eager-tierup', 'interval', 'fake-send', 'http-send', 'undici-timer', 'client-timer', 'http-timer', 'raw-timer', 'llhttp-timer', 'no-simd', 'corked-copies', 'retry-memory', 'compute', 'scatter'];
   for (const p of probes) if (!known.includes(p.split('=')[0])) throw new Error(`unknown probe ${p} (known: ${known.join(', ')})`);
   const senders = dist<{ sendCopy: unknown }>('http/copy-sender');
 
+  applyCalibration(probes, dist);
   if (probes.includes('halt')) process.on('message', (m: { cmd?: string }) => m.cmd === 'halt' && halt.halt('probe'));
   if (probes.includes('eager-tierup')) require('node:v8').setFlagsFromString('--interrupt-budget=8192');
   if (probes.includes('no-simd')) process.env.UNDICI_NO_WASM_SIMD = '1';

@@ -7,7 +7,7 @@ import { replayRules } from '../../../bench/lib/options';
 import { sleep, startDoubletap, startTs, type Child } from '../../../bench/lib/proc';
 
 interface UpstreamStats { requests: number }
-interface ProxyStats { pending: number; totals: { originals: number; picked: number; copies: number; outcomes: Record<string, number> } }
+interface ProxyStats { pending: number; calibrationCalls: number; totals: { originals: number; picked: number; copies: number; outcomes: Record<string, number> } }
 
 const post = (url: string, key: string) =>
   fetch(url + '/orders', { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: '{"amount":1}' }).then((r) => r.text());
@@ -108,13 +108,31 @@ describe('bench step probes (bench/servers/probes.ts)', function () {
     });
   }
 
-  it('an unknown probe stops the proxy with its name', async () => {
-    let err: Error | undefined;
+  it('compute and scatter (calibration): each matched request pays them once, and the traffic is unchanged', async () => {
+    const r = await withProxy(0, 'compute=1000+scatter=16x4', twenty('calibrate'));
+    expect(r.upstream).to.equal(20);
+    expect(r.proxy.calibrationCalls).to.equal(20);
+    expect(r.proxy.totals.originals).to.equal(20);
+    expect(r.proxy.totals.copies).to.equal(0);
+    const plain = await withProxy(0, '', twenty('uncalibrated'));
+    expect(plain.proxy.calibrationCalls).to.equal(0);
+  });
+
+  /** The error a proxy with `probe` fails to start with (undefined if it starts). */
+  async function startError(probe: string): Promise<string | undefined> {
     try {
-      await withProxy(0, 'no-such-probe', async () => {});
+      await withProxy(0, probe, async () => {});
+      return undefined;
     } catch (e) {
-      err = e as Error;
+      return (e as Error).message;
     }
-    expect(err?.message).to.match(/unknown probe no-such-probe/);
+  }
+
+  it('a calibration probe without its size stops the proxy with what it expected', async () => {
+    expect(await startError('scatter=16')).to.match(/scatter=16: expected READSxMIB/);
+  });
+
+  it('an unknown probe stops the proxy with its name', async () => {
+    expect(await startError('no-such-probe')).to.match(/unknown probe no-such-probe/);
   });
 });
