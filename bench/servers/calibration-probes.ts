@@ -15,12 +15,11 @@ export const calibration = { calls: 0 };
 /** Results are folded into this, so the optimizer cannot drop the work. */
 let sink = 0;
 
-/** `probes`: the probe list (`compute=2000`, `scatter=128x64`); true when one of them was applied. */
-export function applyCalibration(probes: readonly string[], dist: Dist): boolean {
-  const value = (name: string): string | undefined => probes.find((p) => p.startsWith(name + '='))?.slice(name.length + 1);
-  const compute = value('compute');
-  const scatter = value('scatter');
-  if (compute === undefined && scatter === undefined) return false;
+/** `valueOf(name)`: the value a probe was given (`compute=2000` → '2000'), undefined when it was not named. */
+export function applyCalibration(valueOf: (name: string) => string | undefined, dist: Dist): void {
+  const compute = valueOf('compute');
+  const scatter = valueOf('scatter');
+  if (compute === undefined && scatter === undefined) return;
   const costs: Array<() => number> = [];
   if (compute !== undefined) costs.push(computeCost(positive('compute', compute)));
   if (scatter !== undefined) {
@@ -35,7 +34,6 @@ export function applyCalibration(probes: readonly string[], dist: Dist): boolean
     for (const cost of costs) sink ^= cost();
     return begin.apply(this, args);
   };
-  return true;
 }
 
 function positive(what: string, text: string): number {

@@ -40,12 +40,13 @@ const ANSWER = Buffer.from(
 /** Before the proxy starts (undici loads its parser on its first connection). */
 export function applyProbes(spec: string, upstreamUrl: string, dist: Dist, halt: HaltSwitch): void {
   const probes = spec.split('+').filter(Boolean);
-  const every = (name: string): number => Number(probes.find((p) => p.startsWith(name + '='))?.slice(name.length + 1) ?? 0);
+  const valueOf = (name: string): string | undefined => probes.find((p) => p.startsWith(name + '='))?.slice(name.length + 1);
+  const every = (name: string): number => Number(valueOf(name) ?? 0);
   const known = ['halt', 'no-plan', 'eager-tierup', 'interval', 'fake-send', 'http-send', 'undici-timer', 'client-timer', 'http-timer', 'raw-timer', 'llhttp-timer', 'no-simd', 'corked-copies', 'retry-memory', 'compute', 'scatter'];
   for (const p of probes) if (!known.includes(p.split('=')[0])) throw new Error(`unknown probe ${p} (known: ${known.join(', ')})`);
   const senders = dist<{ sendCopy: unknown }>('http/copy-sender');
 
-  applyCalibration(probes, dist);
+  applyCalibration(valueOf, dist);
   if (probes.includes('halt')) process.on('message', (m: { cmd?: string }) => m.cmd === 'halt' && halt.halt('probe'));
   if (probes.includes('eager-tierup')) require('node:v8').setFlagsFromString('--interrupt-budget=8192');
   if (probes.includes('no-simd')) process.env.UNDICI_NO_WASM_SIMD = '1';
@@ -59,7 +60,7 @@ export function applyProbes(spec: string, upstreamUrl: string, dist: Dist, halt:
       for (let i = 0; i < delaysMs.length; i++) this.d.pendingBytes?.copyDone(ex);
     } as never;
   }
-  if (probes.some((p) => p.startsWith('retry-memory='))) {
+  if (valueOf('retry-memory') !== undefined) {
     const n = every('retry-memory');
     const { Decider } = dist<typeof import('../../src/http/decision')>('http/decision');
     const { RecentKeys } = dist<typeof import('../../src/chaos/recent-keys')>('chaos/recent-keys');
